@@ -1,0 +1,146 @@
+"""Scenario content: scenarios, their decision points and the four options of each."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from scenarios.leadership import Readiness, Style
+
+
+class Phase(models.TextChoices):
+    BEFORE = "before", "Before the crisis"
+    FIRST_HOUR = "first-hour", "The first hour"
+    FIRST_DAYS = "first-days", "The first days"
+    WEEKS_AFTER = "weeks-after", "The weeks after"
+    BACK_TO_NORMAL = "back-to-normal", "Back to normal"
+    WHOLE_ARC = "whole-arc", "The whole arc"
+
+
+PHASE_ORDER = {value: index for index, value in enumerate(Phase.values)}
+
+
+class Provenance(models.TextChoices):
+    FACT = "fact", "Documented fact"
+    KHARE = "khare", "Khare's account"
+    FICTION = "fiction", "Training fiction"
+    UNCERTAIN = "uncertain", "Uncertain"
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def published(self) -> ScenarioQuerySet:
+        return self.filter(published=True)
+
+    def in_arc_order(self) -> list[Scenario]:
+        return sorted(self, key=lambda s: (PHASE_ORDER.get(s.phase, 99), s.title))
+
+
+class Scenario(models.Model):
+    slug = models.SlugField(unique=True, max_length=80)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    trains = models.TextField("what it trains")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    published = models.BooleanField(default=True)
+    debrief_prompt = models.TextField()
+    content_version = models.PositiveIntegerField(
+        default=1, help_text="Goes up by one each time loaded content changes."
+    )
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScenarioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("scenarios:detail", args=[self.slug])
+
+    def first_point(self) -> DecisionPoint | None:
+        return self.decision_points.filter(active=True).order_by("order").first()
+
+
+class DecisionPoint(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="decision_points")
+    key = models.SlugField(max_length=80)
+    order = models.PositiveSmallIntegerField()
+    active = models.BooleanField(
+        default=True,
+        help_text="Points removed from the content file stay here, inactive, "
+        "so answers that refer to them keep their meaning.",
+    )
+    moment = models.CharField("crisis-clock moment", max_length=120)
+    role = models.CharField("the trainee's role", max_length=120)
+    narrative = models.TextField()
+    followers = models.TextField()
+    cues = models.JSONField(default=list, help_text="A list of short sentences.")
+    readiness = models.CharField(max_length=2, choices=Readiness.choices)
+    readiness_rationale = models.TextField()
+    time_budget = models.PositiveSmallIntegerField(
+        "time budget (seconds)", default=90, validators=[MinValueValidator(10)]
+    )
+    happened = models.TextField("what actually happened")
+    provenance = models.CharField(max_length=10, choices=Provenance.choices)
+    sources = models.JSONField(default=list, blank=True, help_text="Source keys from the brief.")
+    discussion_prompt = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["scenario", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "key"], name="unique_point_key"),
+            models.CheckConstraint(
+                condition=models.Q(readiness__in=Readiness.values), name="point_readiness_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(provenance__in=Provenance.values), name="point_provenance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario.slug}/{self.key}"
+
+
+class Option(models.Model):
+    decision_point = models.ForeignKey(
+        DecisionPoint, on_delete=models.CASCADE, related_name="options"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    style = models.CharField(max_length=2, choices=Style.choices)
+    text = models.TextField("action")
+    points = models.SmallIntegerField(help_text="Effectiveness: +2 best fit, +1, -1, -2.")
+    feedback = models.TextField()
+    next_point = models.ForeignKey(
+        DecisionPoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where this choice leads. Empty: the scenario ends here.",
+    )
+
+    class Meta:
+        ordering = ["decision_point", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision_point", "style"], name="one_option_per_style"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(points__in=[-2, -1, 1, 2]), name="option_points_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(style__in=Style.values), name="option_style_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_point} {self.style}"
+
+    @property
+    def is_best(self) -> bool:
+        return self.points == 2

@@ -1,0 +1,75 @@
+"""Shared fixtures: named users, a small scenario loaded from tests/scenario_files/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from scenarios.loading import load_files
+from scenarios.models import Scenario
+from trainer.workshops.facilitators import make_facilitator
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+# make around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCENARIO_FILES = Path(__file__).parent / "scenario_files"
+PASSWORD = "a-long-test-password-42"
+
+
+def _user(username: str, **extra):
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
+    )
+
+
+@pytest.fixture
+def trainee(db):
+    return _user("ana")
+
+
+@pytest.fixture
+def other_trainee(db):
+    return _user("bruno")
+
+
+@pytest.fixture
+def facilitator(db):
+    user = _user("fatima")
+    make_facilitator(user)
+    return user
+
+
+@pytest.fixture
+def other_facilitator(db):
+    user = _user("gustavo")
+    make_facilitator(user)
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return _user("sofia", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def csrf_client() -> Client:
+    """A client that enforces CSRF like a browser's requests are checked."""
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def small_scenario(db) -> Scenario:
+    """A short, branching scenario written for the tests (see tests/scenario_files/)."""
+    load_files([SCENARIO_FILES / "valid_small.yaml"])
+    return Scenario.objects.get(slug="test-small")
+
+
+@pytest.fixture
+def bundled_scenarios(db) -> list[Scenario]:
+    load_files()
+    return list(Scenario.objects.all())

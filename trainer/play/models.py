@@ -1,0 +1,298 @@
+"""Attempts at a scenario and the answers given in them.
+
+The rules live here: ``Attempt.record_answer`` is the one way an answer is written, and
+``Attempt.advance`` the one way an attempt moves on. Views only call them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from scenarios.leadership import Miss, Readiness, Style, level, miss_direction
+from scenarios.models import DecisionPoint, Option, Scenario
+
+REASON_MAX_LENGTH = 280
+
+
+class Mode(models.TextChoices):
+    REFLECTIVE = "reflective", "Reflective (untimed)"
+    TIMED = "timed", "Golden Hour (timed)"
+    WORKSHOP = "workshop", "Workshop"
+
+
+class AnswerRefused(Exception):
+    """An answer that cannot be recorded. ``message`` is written for the trainee."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def new_guest_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class AttemptQuerySet(models.QuerySet):
+    def owned_by(self, user, guest_token: str | None) -> AttemptQuerySet:
+        """Attempts of a logged-in user, or of a guest identified by their session token."""
+        if user is not None and user.is_authenticated:
+            return self.filter(user=user)
+        if guest_token:
+            return self.filter(user__isnull=True, guest_token=guest_token)
+        return self.none()
+
+    def finished(self) -> AttemptQuerySet:
+        return self.filter(finished_at__isnull=False)
+
+    def unfinished(self) -> AttemptQuerySet:
+        return self.filter(finished_at__isnull=True)
+
+
+class Attempt(models.Model):
+    """One run through a scenario by one trainee (or one workshop participant)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+    )
+    guest_token = models.CharField(max_length=64, blank=True, db_index=True)
+    mode = models.CharField(max_length=12, choices=Mode.choices, default=Mode.REFLECTIVE)
+    content_version = models.PositiveIntegerField()
+    current_point = models.ForeignKey(
+        DecisionPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    current_served_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the server first showed the current decision."
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "scenario", "-started_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="attempt_mode_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} ({self.get_mode_display()}, {self.started_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        if self.is_finished:
+            return reverse("play:debrief", args=[self.pk])
+        return reverse("play:play", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def is_timed(self) -> bool:
+        return self.mode == Mode.TIMED
+
+    @classmethod
+    def start(cls, scenario: Scenario, *, user=None, guest_token: str = "", mode: str) -> Attempt:
+        first = scenario.first_point()
+        if first is None:
+            raise ValueError(f"scenario {scenario.slug} has no decision points")
+        return cls.objects.create(
+            scenario=scenario,
+            user=user if user is not None and user.is_authenticated else None,
+            guest_token="" if user is not None and user.is_authenticated else guest_token,
+            mode=mode,
+            content_version=scenario.content_version,
+            current_point=first,
+        )
+
+    def mark_served(self, now: datetime | None = None) -> None:
+        """Start the clock on the current decision the first time it is shown, never again."""
+        if self.current_served_at is not None or self.current_point_id is None:
+            return
+        now = now or timezone.now()
+        updated = Attempt.objects.filter(pk=self.pk, current_served_at__isnull=True).update(
+            current_served_at=now
+        )
+        if updated:
+            self.current_served_at = now
+        else:
+            self.refresh_from_db(fields=["current_served_at"])
+
+    def record_answer(
+        self,
+        *,
+        point: DecisionPoint,
+        option: Option,
+        diagnosis: str,
+        confidence: int | None = None,
+        reason: str = "",
+        now: datetime | None = None,
+    ) -> tuple[Answer, bool]:
+        """Record the answer to ``point``; return it and whether it is new.
+
+        A second answer to the same point returns the first one unchanged. Anything else
+        that is wrong raises ``AnswerRefused`` and writes nothing.
+        """
+        if diagnosis not in Readiness.values:
+            raise AnswerRefused("diagnosis", "Choose how ready the followers are (R1 to R4).")
+        if option.decision_point_id != point.pk:
+            raise AnswerRefused("option", "That action does not belong to this decision.")
+        if confidence is not None and not 1 <= confidence <= 5:
+            raise AnswerRefused("confidence", "Confidence goes from 1 to 5.")
+        reason = (reason or "").strip()
+        if len(reason) > REASON_MAX_LENGTH:
+            raise AnswerRefused(
+                "reason", f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."
+            )
+        now = now or timezone.now()
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().get(pk=self.pk)
+            existing = Answer.objects.filter(attempt=attempt, decision_point=point).first()
+            if existing is not None:
+                return existing, False
+            if attempt.is_finished:
+                raise AnswerRefused("finished", "This attempt is finished; start a new one.")
+            if attempt.current_point_id != point.pk:
+                raise AnswerRefused(
+                    "path", "That decision is not the one you are on now; here is where you are."
+                )
+            served_at = attempt.current_served_at or now
+            response_ms = max(0, int((now - served_at).total_seconds() * 1000))
+            best = _best_option(point)
+            try:
+                with transaction.atomic():
+                    answer = Answer.objects.create(
+                        attempt=attempt,
+                        decision_point=point,
+                        option=option,
+                        sequence=attempt.answers.count() + 1,
+                        style=option.style,
+                        points=option.points,
+                        best_style=best.style,
+                        diagnosis=diagnosis,
+                        readiness=point.readiness,
+                        diagnosis_off=abs(level(diagnosis) - level(point.readiness)),
+                        miss=miss_direction(option.style, best.style),
+                        confidence=confidence,
+                        reason=reason,
+                        served_at=served_at,
+                        answered_at=now,
+                        response_ms=response_ms,
+                        time_budget=point.time_budget,
+                        late=attempt.mode == Mode.TIMED and response_ms > point.time_budget * 1000,
+                    )
+            except IntegrityError:
+                # Two submits raced past the check; the first one stands.
+                return Answer.objects.get(attempt=attempt, decision_point=point), False
+        self.current_served_at = attempt.current_served_at
+        return answer, True
+
+    def advance(self, from_point: DecisionPoint, now: datetime | None = None) -> bool:
+        """Move on from ``from_point`` along the branch its answer chose.
+
+        Returns False and changes nothing if the attempt is no longer at ``from_point``
+        or it has not been answered, so a double submit cannot skip a decision.
+        """
+        now = now or timezone.now()
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().get(pk=self.pk)
+            if attempt.is_finished or attempt.current_point_id != from_point.pk:
+                return False
+            answer = (
+                Answer.objects.filter(attempt=attempt, decision_point=from_point)
+                .select_related("option__next_point")
+                .first()
+            )
+            if answer is None:
+                return False
+            following = answer.option.next_point
+            if following is not None and not following.active:
+                following = None
+            attempt.current_point = following
+            attempt.current_served_at = None
+            if following is None:
+                attempt.finished_at = now
+            attempt.save(update_fields=["current_point", "current_served_at", "finished_at"])
+        self.current_point = attempt.current_point
+        self.current_served_at = None
+        self.finished_at = attempt.finished_at
+        return True
+
+
+def _best_option(point: DecisionPoint) -> Option:
+    options = getattr(point, "_prefetched_objects_cache", {}).get("options")
+    if options is not None:
+        return max(options, key=lambda option: option.points)
+    return point.options.order_by("-points").first()
+
+
+class Answer(models.Model):
+    """One decision: the diagnosis, the action, and a snapshot of how it scored.
+
+    The snapshot (style, points, readiness, best style) keeps past results true even if
+    the scenario's content is edited later.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    decision_point = models.ForeignKey(DecisionPoint, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveSmallIntegerField()
+    style = models.CharField(max_length=2, choices=Style.choices)
+    points = models.SmallIntegerField()
+    best_style = models.CharField(max_length=2, choices=Style.choices)
+    diagnosis = models.CharField(max_length=2, choices=Readiness.choices)
+    readiness = models.CharField(max_length=2, choices=Readiness.choices)
+    diagnosis_off = models.PositiveSmallIntegerField(help_text="0 when the diagnosis was right.")
+    miss = models.CharField(max_length=5, choices=Miss.choices, blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    served_at = models.DateTimeField()
+    answered_at = models.DateTimeField()
+    response_ms = models.PositiveIntegerField()
+    time_budget = models.PositiveSmallIntegerField()
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["attempt", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "decision_point"], name="one_answer_per_point"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__in=[-2, -1, 1, 2]), name="answer_points_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(diagnosis_off__lte=3), name="answer_diagnosis_off_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["decision_point", "style"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} {self.decision_point} {self.style}"
+
+    @property
+    def diagnosis_right(self) -> bool:
+        return self.diagnosis_off == 0
+
+    @property
+    def best_fit(self) -> bool:
+        return self.points == 2

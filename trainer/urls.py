@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from trainer import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("scenarios.urls")),
+]
