@@ -89,8 +89,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "scenarios",
+    "trainer.accounts",
     "trainer.play",
     "trainer.workshops",
+    "trainer.progress",
 ]
 
 MIDDLEWARE = [
