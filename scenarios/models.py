@@ -113,7 +113,10 @@ class Option(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     style = models.CharField(max_length=2, choices=Style.choices)
     text = models.TextField("action")
-    points = models.SmallIntegerField(help_text="Effectiveness: +2 best fit, +1, -1, -2.")
+    points = models.SmallIntegerField(
+        choices=[(2, "+2 (best fit)"), (1, "+1"), (-1, "-1"), (-2, "-2")],
+        help_text="Effectiveness for the followers' readiness.",
+    )
     feedback = models.TextField()
     next_point = models.ForeignKey(
         DecisionPoint,

@@ -88,6 +88,8 @@ def load(text: str) -> tuple[Any, list[tuple[int, str]]]:
         reason = exc.problem or str(exc)
         if exc.context:
             reason = f"{exc.context}, {reason}"
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
+            reason += f" (the construct started on line {exc.context_mark.line + 1})"
         raise YamlProblem(line, f"YAML syntax: {reason}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"YAML syntax: {exc}") from None

@@ -1,0 +1,94 @@
+"""The catalog, the overview, /healthz and the settings helpers."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+from trainer import settings as trainer_settings
+
+
+@pytest.mark.django_db
+def test_catalog_lists_published_scenarios(client, small_scenario) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "A small test scenario" in body
+    assert "The first hour" in body  # the phase
+    assert "About 5 minutes" in body
+    assert "Three decisions in a hurry" in body
+    assert 'href="#main"' in body  # the skip link
+    assert "htmx" in body  # {% htmx_script %}
+    assert "x-csrftoken" in body
+
+
+@pytest.mark.django_db
+def test_catalog_hides_unpublished_scenarios(client, small_scenario) -> None:
+    small_scenario.published = False
+    small_scenario.save()
+    assert "A small test scenario" not in client.get("/").content.decode()
+    assert client.get("/scenarios/test-small/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_catalog_query_count_does_not_grow(client, small_scenario, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get("/")
+
+
+@pytest.mark.django_db
+def test_overview(client, small_scenario) -> None:
+    response = client.get("/scenarios/test-small/")
+    assert response.status_code == 200
+    assert "Judging readiness and choosing a style" in response.content.decode()
+    assert client.get("/scenarios/nope/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_healthz_ok(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_database_outage(client) -> None:
+    with mock.patch("trainer.health.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+@pytest.mark.parametrize(("raw", "value"), [("1", True), ("yes", True), ("off", False), ("", True)])
+def test_env_bool(monkeypatch, raw: str, value: bool) -> None:
+    monkeypatch.setenv("GH_FLAG", raw)
+    assert trainer_settings.env_bool("GH_FLAG", True) is value
+
+
+def test_env_helpers_refuse_malformed_values(monkeypatch) -> None:
+    monkeypatch.setenv("GH_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="GH_FLAG"):
+        trainer_settings.env_bool("GH_FLAG", False)
+    monkeypatch.setenv("GH_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="GH_NUMBER must be a whole number"):
+        trainer_settings.env_int("GH_NUMBER", 1)
+    monkeypatch.setenv("GH_NUMBER", "-3")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        trainer_settings.env_int("GH_NUMBER", 1, minimum=0)
+
+
+def test_env_list(monkeypatch) -> None:
+    monkeypatch.setenv("GH_HOSTS", " a.example , b.example,, ")
+    assert trainer_settings.env_list("GH_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_sqlite_is_tuned_for_concurrent_writers(settings) -> None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("runs against SQLite only")
+    options = database["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]
