@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -22,7 +24,8 @@ class Command(BaseCommand):
             user.set_password(PASSWORD)
             user.save()
         make_facilitator(user)
+        port = os.environ.get("PORT", "8000")
         self.stdout.write(
-            f"Demo facilitator: log in at http://127.0.0.1:8000/accounts/login/ "
+            f"Demo facilitator: log in at http://127.0.0.1:{port}/accounts/login/ "
             f"as {USERNAME!r} with password {PASSWORD!r}."
         )
