@@ -48,18 +48,30 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
+    """Make browser contexts; any Content-Security-Policy violation fails the test."""
     contexts: list[BrowserContext] = []
+    violations: list[str] = []
+
+    def watch(page: Page) -> None:
+        def on_console(message) -> None:
+            if "Content Security Policy" in message.text:
+                violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
 
     def make(**options) -> BrowserContext:
         options.setdefault("base_url", live_server.url)
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 @pytest.fixture
