@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "trainer.play",
     "trainer.workshops",
     "trainer.progress",
+    "trainer.backups",
 ]
 
 MIDDLEWARE = [
