@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from scenarios.models import Scenario
+from trainer.play.panels import start_panel
 
 
-def _published():
+def published_with_counts():
     return Scenario.objects.published().annotate(
         point_count=Count("decision_points", filter=Q(decision_points__active=True))
     )
@@ -16,11 +18,13 @@ def _published():
 
 @require_GET
 def catalog(request: HttpRequest) -> HttpResponse:
-    scenarios = _published().in_arc_order()
+    scenarios = published_with_counts().in_arc_order()
     return render(request, "scenarios/catalog.html", {"scenarios": scenarios})
 
 
+@never_cache  # it shows the trainee's own Resume button and results
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    scenario = get_object_or_404(_published(), slug=slug)
-    return render(request, "scenarios/detail.html", {"scenario": scenario})
+    scenario = get_object_or_404(published_with_counts(), slug=slug)
+    context = {"scenario": scenario, **start_panel(request, scenario)}
+    return render(request, "scenarios/detail.html", context)

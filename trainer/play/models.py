@@ -6,9 +6,11 @@ The rules live here: ``Attempt.record_answer`` is the one way an answer is writt
 
 from __future__ import annotations
 
+import math
 import secrets
 import uuid
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,6 +23,12 @@ from scenarios.leadership import Miss, Readiness, Style, level, miss_direction
 from scenarios.models import DecisionPoint, Option, Scenario
 
 REASON_MAX_LENGTH = 280
+
+# In Golden Hour mode an answer is late once it arrives this long after the budget ran out.
+# The clock runs on the server from the moment the decision was first served; the grace
+# covers the time the page and the answer spend on the network, so a slow connection does
+# not turn an answer given in time into a late one.
+LATE_GRACE_SECONDS = 2
 
 
 class Mode(models.TextChoices):
@@ -57,6 +65,10 @@ class AttemptQuerySet(models.QuerySet):
     def unfinished(self) -> AttemptQuerySet:
         return self.filter(finished_at__isnull=True)
 
+    def self_paced(self) -> AttemptQuerySet:
+        """Attempts a trainee plays alone (reflective or timed), not workshop answers."""
+        return self.exclude(mode=Mode.WORKSHOP)
+
 
 class Attempt(models.Model):
     """One run through a scenario by one trainee (or one workshop participant)."""
@@ -78,6 +90,10 @@ class Attempt(models.Model):
     )
     current_served_at = models.DateTimeField(
         null=True, blank=True, help_text="When the server first showed the current decision."
+    )
+    points_done = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Decisions answered and moved past; the current one is number points_done + 1.",
     )
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,6 +124,24 @@ class Attempt(models.Model):
     def is_timed(self) -> bool:
         return self.mode == Mode.TIMED
 
+    @property
+    def decision_number(self) -> int:
+        """The number of the current decision along this attempt's path, from 1."""
+        return self.points_done + 1
+
+    def deadline(self) -> datetime | None:
+        """When the current decision's time budget runs out, in Golden Hour mode."""
+        if not self.is_timed or self.current_served_at is None or self.current_point is None:
+            return None
+        return self.current_served_at + timedelta(seconds=self.current_point.time_budget)
+
+    def seconds_left(self, now: datetime | None = None) -> int | None:
+        """Whole seconds left on the current decision's clock (negative once over time)."""
+        deadline = self.deadline()
+        if deadline is None:
+            return None
+        return math.floor((deadline - (now or timezone.now())).total_seconds())
+
     @classmethod
     def start(cls, scenario: Scenario, *, user=None, guest_token: str = "", mode: str) -> Attempt:
         first = scenario.first_point()
@@ -135,6 +169,29 @@ class Attempt(models.Model):
         else:
             self.refresh_from_db(fields=["current_served_at"])
 
+    def check_answerable(self, point: DecisionPoint | None) -> Answer | None:
+        """May ``point`` be answered now? The one place that says so.
+
+        Returns ``None`` when the point is this attempt's current decision (the unique
+        constraint catches a second answer to it when it is written, at no extra query), and
+        the earlier answer when ``point`` was answered before: a second answer never replaces
+        the first. Raises ``AnswerRefused`` for a finished attempt, or a point that is not on
+        the attempt's current path.
+        """
+        if point is not None and not self.is_finished and self.current_point_id == point.pk:
+            return None
+        if point is not None and point.scenario_id == self.scenario_id:
+            existing = Answer.objects.filter(attempt=self, decision_point=point).first()
+            if existing is not None:
+                return existing
+        if self.is_finished:
+            raise AnswerRefused(
+                "finished", "This attempt is finished, so it takes no more answers."
+            )
+        raise AnswerRefused(
+            "path", "That decision is not the one you are on now; here is where you are."
+        )
+
     def record_answer(
         self,
         *,
@@ -144,11 +201,21 @@ class Attempt(models.Model):
         confidence: int | None = None,
         reason: str = "",
         now: datetime | None = None,
+        options: Sequence[Option] | None = None,
     ) -> tuple[Answer, bool]:
         """Record the answer to ``point``; return it and whether it is new.
 
+        ``options`` are the point's options when the caller has them loaded already (the
+        best fit is found among them instead of with a query).
+
         A second answer to the same point returns the first one unchanged. Anything else
         that is wrong raises ``AnswerRefused`` and writes nothing.
+
+        No lock is needed: an attempt only moves on from a decision once that decision has
+        an answer, and the database allows one answer per decision, so of two racing
+        answers exactly one is written and the other gets it back. On the usual path this
+        costs one INSERT (inside a savepoint when a caller's transaction is open, so a refused
+        insert never spoils it).
         """
         if diagnosis not in Readiness.values:
             raise AnswerRefused("diagnosis", "Choose how ready the followers are (R1 to R4).")
@@ -161,47 +228,47 @@ class Attempt(models.Model):
             raise AnswerRefused(
                 "reason", f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."
             )
+        existing = self.check_answerable(point)
+        if existing is not None:
+            return existing, False
         now = now or timezone.now()
-        with transaction.atomic():
-            attempt = Attempt.objects.select_for_update().get(pk=self.pk)
-            existing = Answer.objects.filter(attempt=attempt, decision_point=point).first()
-            if existing is not None:
-                return existing, False
-            if attempt.is_finished:
-                raise AnswerRefused("finished", "This attempt is finished; start a new one.")
-            if attempt.current_point_id != point.pk:
-                raise AnswerRefused(
-                    "path", "That decision is not the one you are on now; here is where you are."
-                )
-            served_at = attempt.current_served_at or now
-            response_ms = max(0, int((now - served_at).total_seconds() * 1000))
-            best = _best_option(point)
-            try:
+        served_at = self.current_served_at or now
+        response_ms = max(0, int((now - served_at).total_seconds() * 1000))
+        best = _best_option(point, options)
+        answer = Answer(
+            attempt=self,
+            decision_point=point,
+            option=option,
+            sequence=self.points_done + 1,
+            style=option.style,
+            points=option.points,
+            best_style=best.style,
+            diagnosis=diagnosis,
+            readiness=point.readiness,
+            diagnosis_off=abs(level(diagnosis) - level(point.readiness)),
+            miss=miss_direction(option.style, best.style),
+            confidence=confidence,
+            reason=reason,
+            served_at=served_at,
+            answered_at=now,
+            response_ms=response_ms,
+            time_budget=point.time_budget,
+            late=self.is_timed and response_ms > (point.time_budget + LATE_GRACE_SECONDS) * 1000,
+        )
+        try:
+            if transaction.get_connection().in_atomic_block:
+                # Inside a caller's transaction: a savepoint keeps it usable if we are refused.
                 with transaction.atomic():
-                    answer = Answer.objects.create(
-                        attempt=attempt,
-                        decision_point=point,
-                        option=option,
-                        sequence=attempt.answers.count() + 1,
-                        style=option.style,
-                        points=option.points,
-                        best_style=best.style,
-                        diagnosis=diagnosis,
-                        readiness=point.readiness,
-                        diagnosis_off=abs(level(diagnosis) - level(point.readiness)),
-                        miss=miss_direction(option.style, best.style),
-                        confidence=confidence,
-                        reason=reason,
-                        served_at=served_at,
-                        answered_at=now,
-                        response_ms=response_ms,
-                        time_budget=point.time_budget,
-                        late=attempt.mode == Mode.TIMED and response_ms > point.time_budget * 1000,
-                    )
-            except IntegrityError:
-                # Two submits raced past the check; the first one stands.
-                return Answer.objects.get(attempt=attempt, decision_point=point), False
-        self.current_served_at = attempt.current_served_at
+                    answer.save(force_insert=True)
+            else:
+                # On its own, one INSERT is already atomic, and a refused one harms nothing.
+                answer.save(force_insert=True)
+        except IntegrityError:
+            # A second answer to this decision: the first one stands.
+            first = Answer.objects.filter(attempt=self, decision_point=point).first()
+            if first is None:
+                raise
+            return first, False
         return answer, True
 
     def advance(self, from_point: DecisionPoint, now: datetime | None = None) -> bool:
@@ -227,18 +294,29 @@ class Attempt(models.Model):
                 following = None
             attempt.current_point = following
             attempt.current_served_at = None
+            attempt.points_done += 1
             if following is None:
                 attempt.finished_at = now
-            attempt.save(update_fields=["current_point", "current_served_at", "finished_at"])
+            attempt.save(
+                update_fields=[
+                    "current_point",
+                    "current_served_at",
+                    "points_done",
+                    "finished_at",
+                    "updated_at",
+                ]
+            )
         self.current_point = attempt.current_point
         self.current_served_at = None
+        self.points_done = attempt.points_done
         self.finished_at = attempt.finished_at
         return True
 
 
-def _best_option(point: DecisionPoint) -> Option:
-    options = getattr(point, "_prefetched_objects_cache", {}).get("options")
-    if options is not None:
+def _best_option(point: DecisionPoint, options: Sequence[Option] | None = None) -> Option:
+    if options is None:
+        options = getattr(point, "_prefetched_objects_cache", {}).get("options")
+    if options:
         return max(options, key=lambda option: option.points)
     return point.options.order_by("-points").first()
 

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from trainer.play import views
 
 app_name = "play"
-urlpatterns: list = []
+urlpatterns = [
+    path("scenarios/<slug:slug>/start/", views.start, name="start"),
+    path("play/<uuid:attempt_id>/", views.play, name="play"),
+    path("play/<uuid:attempt_id>/answer/", views.answer, name="answer"),
+    path("play/<uuid:attempt_id>/continue/", views.proceed, name="continue"),
+    path("play/<uuid:attempt_id>/debrief/", views.debrief, name="debrief"),
+    path("play/<uuid:attempt_id>/debrief/print/", views.debrief_print, name="debrief-print"),
+]

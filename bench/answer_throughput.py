@@ -1,0 +1,415 @@
+"""Recording an answer and rendering its feedback, under load, against a bare Django view.
+
+`python -m bench.answer_throughput` serves the app with gunicorn (2 sync workers, DEBUG=0)
+on loopback, once on a temporary SQLite file and once on a fresh PostgreSQL database
+(`gh_bench_play`, created and dropped here). 16 client processes, each a trainee with their
+own session, post answers as htmx does (``HX-Request``, the CSRF header) for a few seconds,
+each answer to a fresh attempt, and check every response is the feedback fragment. In the
+same run, the same clients request a bare Django view (`bench.bare_site`: ``HttpResponse("ok")``,
+no middleware, no database) served the same way: the baseline.
+
+It passes (exit 0) when, on both databases, the answer's throughput is at least 12 % of
+the bare view's and its 95th percentile latency is under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTS = range(8100, 8200)
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "gh_bench_play"
+CLIENTS = 16
+WORKERS = 2
+SECONDS = 5.0
+WARMUP_SECONDS = 1.0
+ATTEMPTS_PER_CLIENT = 1000
+MIN_RATIO = 0.12
+MAX_P95_MS = 50.0
+CSRF = "benchcsrf" + "x" * 23  # a 32-character unmasked token, sent as cookie and header
+
+
+# --- Data: sessions and fresh attempts, made in a child process with the app's settings ---
+
+
+def _setup(clients: int, per_client: int, out: str) -> None:
+    import django
+
+    django.setup()
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from scenarios.loading import load_files
+    from scenarios.models import Scenario
+    from trainer.play.guests import SESSION_KEY
+    from trainer.play.models import Attempt, Mode, new_guest_token
+
+    call_command("migrate", verbosity=0)
+    load_files()
+    scenario = Scenario.objects.get(slug="the-first-hour")
+    first = scenario.first_point()
+    best = first.options.order_by("-points").first()
+    now = timezone.now()
+    plan = {"point": first.key, "option": best.pk, "clients": []}
+    for _ in range(clients):
+        token = new_guest_token()
+        session = SessionStore()
+        session[SESSION_KEY] = token
+        session.create()
+        attempts = [
+            Attempt(
+                scenario=scenario,
+                guest_token=token,
+                mode=Mode.TIMED,
+                content_version=scenario.content_version,
+                current_point=first,
+                current_served_at=now,
+            )
+            for _ in range(per_client)
+        ]
+        Attempt.objects.bulk_create(attempts, batch_size=1000)
+        plan["clients"].append(
+            {"session": session.session_key, "attempts": [str(a.pk) for a in attempts]}
+        )
+    Path(out).write_text(json.dumps(plan))
+
+
+# --- Serving -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 8100 and 8199")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _serve(app: str, env: dict[str, str], probe: str) -> Server:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", app,
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(WORKERS),
+            "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    server = Server(process, port)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn for {app} exited with {process.returncode}")
+        try:
+            status, _ = _request(port, "GET", probe, b"", {})
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"gunicorn for {app} did not answer on port {port}")
+
+
+# --- The load: one process per client, each a closed loop of requests --------------------
+
+
+def _request(port: int, method: str, path: str, body: bytes, headers: dict[str, str]):
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    if method == "POST":
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(raw)
+        chunks = []
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    status = int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/") else 0
+    return status, response
+
+
+def _client(job: dict) -> dict:
+    port, kind, until_warm, until_end = job["port"], job["kind"], job["warm"], job["end"]
+    latencies: list[float] = []
+    errors = 0
+    attempts = iter(job.get("attempts", ()))
+    headers: dict[str, str] = {}
+    body = b""
+    if kind == "answer":
+        headers = {
+            "Cookie": f"sessionid={job['session']}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "HX-Request": "true",
+        }
+        body = urlencode(
+            {
+                "point": job["point"],
+                "diagnosis": "R1",
+                "option": job["option"],
+                "confidence": "4",
+                "reason": "Frightened people need short, clear orders first.",
+            }
+        ).encode()
+    while True:
+        now = time.perf_counter()
+        if now >= until_end:
+            break
+        if kind == "answer":
+            attempt = next(attempts, None)
+            if attempt is None:
+                errors += 1  # ran out of fresh attempts: the run is too long for its data
+                break
+            path, method = f"/play/{attempt}/answer/", "POST"
+        else:
+            path, method = "/", "GET"
+        started = time.perf_counter()
+        try:
+            status, response = _request(port, method, path, body, headers)
+            good = status == 200 and (kind != "answer" or b'id="feedback-heading"' in response)
+        except OSError:
+            good = False
+        finished = time.perf_counter()
+        if started >= until_warm:  # only measured requests count
+            if good:
+                latencies.append((finished - started) * 1000)
+            else:
+                errors += 1
+    return {"latencies": latencies, "errors": errors}
+
+
+@dataclass
+class Result:
+    label: str
+    requests: int
+    errors: int
+    seconds: float
+    p50: float
+    p95: float
+    p99: float
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds
+
+
+def _load(label: str, port: int, kind: str, plan: dict | None = None) -> Result:
+    start = time.perf_counter() + 0.5  # let every client process start first
+    warm, end = start + WARMUP_SECONDS, start + WARMUP_SECONDS + SECONDS
+    jobs = []
+    for index in range(CLIENTS):
+        job = {"port": port, "kind": kind, "warm": warm, "end": end}
+        if plan is not None:
+            client = plan["clients"][index]
+            job.update(
+                session=client["session"],
+                attempts=client["attempts"],
+                point=plan["point"],
+                option=plan["option"],
+            )
+        jobs.append(job)
+    with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
+        # The clients wait for the common start time, so they begin together.
+        results = pool.map(_wait_then_run, [(start, job) for job in jobs])
+    latencies = sorted(ms for result in results for ms in result["latencies"])
+    errors = sum(result["errors"] for result in results)
+    if not latencies:
+        return Result(label, 0, errors, SECONDS, 0, 0, 0)
+    cut = statistics.quantiles(latencies, n=100, method="inclusive")
+    return Result(label, len(latencies), errors, SECONDS, cut[49], cut[94], cut[98])
+
+
+def _wait_then_run(args) -> dict:
+    start, job = args
+    delay = start - time.perf_counter()
+    if delay > 0:
+        time.sleep(delay)
+    return _client(job)
+
+
+# --- One database: prepare, serve the bare view and the app, measure, tidy up -------------
+
+
+def _app_env(database: str, sqlite_path: str | None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.answer_settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies not marked Secure.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("BENCH_SQLITE_PATH", None)
+    if sqlite_path:
+        env["BENCH_SQLITE_PATH"] = sqlite_path
+    else:
+        env["DATABASE_URL"] = database
+    return env
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _measure(name: str, env: dict[str, str]) -> tuple[Result, Result]:
+    with tempfile.TemporaryDirectory(prefix="gh-bench-play-") as tmp:
+        plan_file = Path(tmp) / "plan.json"
+        started = time.monotonic()
+        subprocess.run(
+            [sys.executable, "-m", "bench.answer_throughput", "--setup", str(plan_file)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        plan = json.loads(plan_file.read_text())
+        print(f"{name}: {CLIENTS * ATTEMPTS_PER_CLIENT:,} attempts ready in "
+              f"{time.monotonic() - started:.1f} s", flush=True)  # fmt: skip
+
+        bare_env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.bare_site",
+            "PYTHONPATH": str(ROOT),
+        }
+        bare_server = _serve("bench.bare_site:application", bare_env, "/")
+        try:
+            bare = _load(f"{name}: bare view", bare_server.port, "bare")
+        finally:
+            bare_server.stop()
+
+        app_server = _serve("trainer.wsgi:application", env, "/healthz")
+        try:
+            answer = _load(f"{name}: answer + feedback", app_server.port, "answer", plan)
+        finally:
+            app_server.stop()
+    return bare, answer
+
+
+def _table(rows: list[tuple[str, Result, Result]]) -> str:
+    lines = [
+        "| database | request | requests/s | p50 | p95 | p99 | errors | share of bare |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, bare, answer in rows:
+        ratio = answer.throughput / bare.throughput if bare.throughput else 0
+        lines.append(
+            f"| {name} | bare view | {bare.throughput:,.0f} | {bare.p50:.1f} ms | "
+            f"{bare.p95:.1f} ms | {bare.p99:.1f} ms | {bare.errors} | 100 % |"
+        )
+        lines.append(
+            f"| {name} | answer + feedback | {answer.throughput:,.0f} | {answer.p50:.1f} ms | "
+            f"{answer.p95:.1f} ms | {answer.p99:.1f} ms | {answer.errors} | {100 * ratio:.1f} % |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--setup", metavar="PLAN", help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    args = parser.parse_args(argv)
+    if args.setup:
+        _setup(CLIENTS, ATTEMPTS_PER_CLIENT, args.setup)
+        return 0
+
+    rows: list[tuple[str, Result, Result]] = []
+    if args.only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory(prefix="gh-bench-play-db-") as tmp:
+            path = str(Path(tmp) / "bench.sqlite3")
+            rows.append(("sqlite", *_measure("sqlite", _app_env("", path))))
+    if args.only in (None, "postgresql"):
+        _pg(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        _pg(f"CREATE DATABASE {PG_NAME}")
+        try:
+            url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+            rows.append(("postgresql", *_measure("postgresql", _app_env(url, None))))
+        finally:
+            _pg(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+
+    table = _table(rows)
+    print()
+    print(table)
+    failures = []
+    for name, bare, answer in rows:
+        ratio = answer.throughput / bare.throughput if bare.throughput else 0
+        if ratio < MIN_RATIO:
+            failures.append(f"{name}: answer throughput is {100 * ratio:.1f} % of the bare view's")
+        if answer.p95 >= MAX_P95_MS:
+            failures.append(f"{name}: answer p95 is {answer.p95:.1f} ms")
+        if answer.errors or bare.errors:
+            failures.append(f"{name}: {answer.errors + bare.errors} failed requests")
+    verdict = "Pass." if not failures else "Fail: " + "; ".join(failures) + "."
+    print("\n" + verdict)
+
+    markdown = f"""## Answer and feedback throughput
+
+`python -m bench.answer_throughput`: the app served by gunicorn ({WORKERS} sync workers,
+`DEBUG=0`, production settings; SQLite in a temporary file with the production options,
+PostgreSQL in a fresh local database) on loopback. {CLIENTS} client processes, each a guest
+trainee with their own session, post answers as htmx does, each to a fresh attempt, for
+{SECONDS:.0f} s after a {WARMUP_SECONDS:.0f} s warm-up; every response is checked to be the
+feedback fragment. The baseline is a bare Django view (`HttpResponse("ok")`, no middleware,
+no database) served and loaded the same way, in the same run. Clients and server share the
+machine's cores. Target: at least {100 * MIN_RATIO:.0f} % of the bare view's throughput and a
+p95 under {MAX_P95_MS:.0f} ms.
+
+{table}
+
+{verdict}"""
+    if args.only is None:
+        from bench.report import write_section
+
+        write_section("answer-throughput", markdown)
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

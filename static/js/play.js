@@ -1,0 +1,116 @@
+/* Golden Hour play screens: the countdown, and two small htmx refinements.
+ * Everything here is an enhancement: the pages work without it. No inline script, no eval. */
+(function () {
+  "use strict";
+
+  function clock(seconds) {
+    var total = Math.abs(seconds);
+    var minutes = Math.floor(total / 60);
+    var rest = total % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function spoken(seconds) {
+    var total = Math.abs(seconds);
+    var minutes = Math.floor(total / 60);
+    var rest = total % 60;
+    var parts = [];
+    if (minutes) parts.push(minutes + (minutes === 1 ? " minute" : " minutes"));
+    if (rest || !minutes) parts.push(rest + (rest === 1 ? " second" : " seconds"));
+    return parts.join(" ");
+  }
+
+  /* The Golden Hour countdown. The server says how many seconds were left when it sent the
+   * page; we count down from there on the monotonic clock. The server, not this code,
+   * decides whether an answer was late. Screen readers hear it at a few moments only. */
+  function startCountdown(root) {
+    var value = root.querySelector("[data-countdown-value]");
+    var unit = root.querySelector("[data-countdown-unit]");
+    var bar = root.querySelector(".countdown-bar");
+    var announce = root.querySelector("[data-countdown-announce]");
+    var budget = parseInt(root.getAttribute("data-budget"), 10);
+    var startLeft = parseInt(root.getAttribute("data-seconds-left"), 10);
+    if (isNaN(budget) || isNaN(startLeft)) return;
+    var budgetWords = spoken(budget);
+    var begun = performance.now();
+    var shown = null;
+    var timer = null;
+
+    // Moments worth saying out loud: half time, 30 and 10 seconds left, and time up.
+    var marks = [];
+    if (budget >= 40) marks.push(Math.floor(budget / 2));
+    if (budget > 45 && Math.floor(budget / 2) !== 30) marks.push(30);
+    marks.push(10, 0);
+
+    function say(text) {
+      if (!announce) return;
+      announce.textContent = "";
+      window.setTimeout(function () { announce.textContent = text; }, 50);
+    }
+
+    function render(left) {
+      value.textContent = (left < 0 ? "+" : "") + clock(left);
+      unit.textContent = left > 0 ? "left of " + budgetWords : "over the " + budgetWords + " budget";
+      if (bar) bar.value = Math.max(0, left);
+      root.classList.toggle("is-low", left > 0 && left <= 10);
+      root.classList.toggle("is-over", left <= 0);
+    }
+
+    function tick() {
+      var left = startLeft - Math.floor((performance.now() - begun) / 1000);
+      if (left === shown) return;
+      var previous = shown === null ? startLeft + 1 : shown;
+      shown = left;
+      render(left);
+      for (var i = 0; i < marks.length; i++) {
+        var mark = marks[i];
+        if (previous > mark && left <= mark && startLeft > mark) {
+          say(mark === 0
+            ? "Time is up. You can still answer; your answer will be marked late."
+            : spoken(mark) + " left.");
+          break;
+        }
+      }
+    }
+
+    function stop(event) {
+      if (timer !== null) window.clearInterval(timer);
+      timer = null;
+      var detail = (event && event.detail) || {};
+      if (typeof detail.responseMs === "number") {
+        var seconds = Math.round(detail.responseMs / 1000);
+        value.textContent = clock(seconds);
+        unit.textContent = detail.late
+          ? "taken, " + clock(Math.max(0, seconds - budget)) + " over the " + budgetWords + " budget"
+          : "taken, inside the " + budgetWords + " budget";
+        root.classList.remove("is-low", "is-over");
+        root.classList.add("is-done");
+        root.classList.toggle("is-late", !!detail.late);
+        if (bar) bar.hidden = true;
+      }
+    }
+
+    tick();
+    timer = window.setInterval(tick, 250);
+    document.body.addEventListener("answerRecorded", stop);
+  }
+
+  var countdowns = document.querySelectorAll("[data-countdown]");
+  for (var i = 0; i < countdowns.length; i++) startCountdown(countdowns[i]);
+
+  // An answer the server could not accept comes back as 422 with the form and its
+  // messages: show it in place, as the page would without JavaScript.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The printable debrief offers a Print button once JavaScript can press it.
+  var printButtons = document.querySelectorAll("[data-print]");
+  for (var j = 0; j < printButtons.length; j++) {
+    printButtons[j].hidden = false;
+    printButtons[j].addEventListener("click", function () { window.print(); });
+  }
+})();

@@ -1,0 +1,80 @@
+"""Sign up, log in and log out. Guests become account holders without losing their attempts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trainer.accounts.forms import SignupForm
+
+# Pages a guest can use: "continue without an account" leads back to one of these.
+GUEST_PATHS = ("/scenarios/", "/play/", "/join/")
+
+
+def _next_url(request: HttpRequest) -> str:
+    """The safe ``next`` the person came from, or an empty string."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _guest_url(next_url: str) -> str:
+    """Where "continue without an account" goes: back to a page guests can use, or home."""
+    return next_url if next_url.startswith(GUEST_PATHS) else "/"
+
+
+def _context(request: HttpRequest, form) -> dict:
+    next_url = _next_url(request)
+    return {"form": form, "next": next_url, "guest_url": _guest_url(next_url)}
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        auth_login(request, form.get_user())
+        return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    status = 422 if form.is_bound else 200
+    return render(request, "registration/login.html", _context(request, form), status=status)
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    form = SignupForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            f"Welcome, {user.get_username()}. Your account is ready; your progress is saved to it.",
+        )
+        return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    status = 422 if form.is_bound else 200
+    return render(request, "accounts/signup.html", _context(request, form), status=status)
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    messages.info(request, "You are logged out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -1,0 +1,256 @@
+"""What the trainee reads after a decision: plain functions from an answer to sentences.
+
+The verdicts here only put into words what ``record_answer`` already decided and stored on
+the answer (points, miss direction, lateness); no rule is computed twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from scenarios.leadership import BEHAVIOUR, READINESS_PLAIN, STYLE_PLAIN, Miss, Readiness, Style
+from scenarios.models import DecisionPoint, Option
+from trainer.play.models import Answer
+from trainer.play.sources import Source, sources_for
+
+VERDICTS = {
+    2: ("Best fit", "good"),
+    1: ("Close fit", "neutral"),
+    -1: ("Poor fit", "bad"),
+    -2: ("Worst fit", "bad"),
+}
+
+# How a late decision would have played out, by the followers' readiness for the task.
+DELAY_EFFECTS = {
+    Readiness.R1: (
+        "A team that could not act on its own had no direction for that long. People "
+        "who wait for orders in a crisis start to improvise, and rumours fill the silence."
+    ),
+    Readiness.R2: (
+        "Willing people who still needed direction were left guessing for that long. A "
+        "keen team fills a silence with its own plans, and not always the right ones."
+    ),
+    Readiness.R3: (
+        "Able people who needed your backing waited that much longer for it. Hesitation "
+        "grows while the leader is silent, and the work they could do stays undone."
+    ),
+    Readiness.R4: (
+        "Able and willing people waited that long for a go-ahead they did not need. The "
+        "work could already have been moving, and their trust in being left to act wears thin."
+    ),
+}
+
+
+PROVENANCE_NOTES = {
+    "fact": "Documented: the sources below record it.",
+    "khare": "Atul Khare's own account in his 2016 speech; no other source confirms it.",
+    "fiction": "A training invention: the real events are not recorded at this level of detail.",
+    "uncertain": "The sources are thin or disagree; read it with care.",
+}
+
+
+def duration(ms: int) -> str:
+    """42 s, 1 min 5 s, 2 min."""
+    seconds = max(0, round(ms / 1000))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
+def behaviour(style: str) -> str:
+    task, relationship = BEHAVIOUR[style]
+    return f"{task} task, {relationship} relationship behaviour"
+
+
+@dataclass
+class Feedback:
+    """Everything the feedback panel and the debrief review show for one answer."""
+
+    answer: Answer
+    point: DecisionPoint
+    chosen: Option
+    best: Option
+    timed: bool = False
+    sources: list[Source] = field(default_factory=list)
+    heading_level: int = 3
+    compact: bool = False  # the debrief's review, where the trainee's answer sits beside it
+
+    @property
+    def diagnosis_right(self) -> bool:
+        return self.answer.diagnosis_off == 0
+
+    @property
+    def diagnosis_plain(self) -> str:
+        return READINESS_PLAIN[self.answer.diagnosis]
+
+    @property
+    def readiness_plain(self) -> str:
+        return READINESS_PLAIN[self.answer.readiness]
+
+    @property
+    def diagnosis_gap(self) -> str:
+        off = self.answer.diagnosis_off
+        if off == 0:
+            return ""
+        return "one level off" if off == 1 else f"{off} levels off"
+
+    @property
+    def style_name(self) -> str:
+        return Style(self.answer.style).label
+
+    @property
+    def style_behaviour(self) -> str:
+        return behaviour(self.answer.style)
+
+    @property
+    def style_plain(self) -> str:
+        return STYLE_PLAIN[self.answer.style]
+
+    @property
+    def best_name(self) -> str:
+        return Style(self.best.style).label
+
+    @property
+    def best_behaviour(self) -> str:
+        return behaviour(self.best.style)
+
+    @property
+    def is_best(self) -> bool:
+        return self.chosen.pk == self.best.pk
+
+    @property
+    def verdict(self) -> str:
+        return VERDICTS[self.answer.points][0]
+
+    @property
+    def verdict_tone(self) -> str:
+        return VERDICTS[self.answer.points][1]
+
+    @property
+    def headline(self) -> str:
+        """Both halves in one line: "readiness right, best fit action (+2 points)"."""
+        readiness = "right" if self.diagnosis_right else self.diagnosis_gap
+        return f"readiness {readiness}, {self.verdict.lower()} action ({self.points_text})"
+
+    @property
+    def points_text(self) -> str:
+        points = self.answer.points
+        return f"{points:+d} point{'s' if abs(points) != 1 else ''}".replace("-", "\u2212")
+
+    @property
+    def miss_text(self) -> str:
+        if self.answer.miss == Miss.OVER:
+            return "more directive than the moment called for (over-directing)"
+        if self.answer.miss == Miss.UNDER:
+            return "less directive than the moment called for (under-directing)"
+        return ""
+
+    @property
+    def response_text(self) -> str:
+        return duration(self.answer.response_ms)
+
+    @property
+    def over_by_text(self) -> str:
+        return duration(self.answer.response_ms - self.answer.time_budget * 1000)
+
+    @property
+    def delay_effect(self) -> str:
+        return DELAY_EFFECTS[self.answer.readiness]
+
+    @property
+    def ends_scenario(self) -> bool:
+        return self.chosen.next_point_id is None
+
+    @property
+    def head_html(self) -> SafeString:
+        """Readiness, the action and the best fit: the same for everyone who chose alike."""
+        point, answer, chosen, best = self.point, self.answer, self.chosen, self.best
+        key = (
+            "head",
+            self.heading_level,
+            self.compact,
+            point.pk,
+            point.readiness_rationale,
+            answer.diagnosis,
+            answer.readiness,
+            answer.diagnosis_off,
+            answer.style,
+            answer.points,
+            answer.miss,
+            chosen.pk,
+            chosen.text,
+            chosen.feedback,
+            best.pk,
+            best.style,
+            best.text,
+            best.feedback,
+        )
+        return _rendered("play/_feedback_head.html", key, self)
+
+    @property
+    def tail_html(self) -> SafeString:
+        """What actually happened, with provenance and sources: the same for every answer."""
+        point = self.point
+        key = (
+            "tail",
+            self.heading_level,
+            point.pk,
+            point.happened,
+            point.provenance,
+            tuple(point.sources or ()),
+        )
+        return _rendered("play/_feedback_tail.html", key, self)
+
+
+# Rendered feedback that depends only on content, kept per process. The key holds the very
+# content shown (read fresh from the database with every answer), so an edited scenario
+# gets a new entry and a stale one can never be served; the oldest entries go first.
+RENDERED_MAX = 4096
+_rendered_cache: dict[tuple, str] = {}
+
+
+def _rendered(template: str, key: tuple, feedback: Feedback) -> SafeString:
+    html = _rendered_cache.get(key)
+    if html is None:
+        html = render_to_string(
+            template,
+            {
+                "fb": feedback,
+                "answer": feedback.answer,
+                "point": feedback.point,
+                "hl": feedback.heading_level,
+                "compact": feedback.compact,
+            },
+        )
+        if len(_rendered_cache) >= RENDERED_MAX:
+            _rendered_cache.pop(next(iter(_rendered_cache)))
+        _rendered_cache[key] = html
+    return mark_safe(html)
+
+
+def feedback_for(
+    answer: Answer,
+    point: DecisionPoint,
+    options: list[Option],
+    *,
+    timed: bool,
+    compact: bool = False,
+    heading_level: int = 3,
+) -> Feedback:
+    """Feedback for ``answer``, given its point and that point's options (already loaded)."""
+    chosen = next((o for o in options if o.pk == answer.option_id), None) or answer.option
+    best = max(options, key=lambda option: option.points) if options else chosen
+    return Feedback(
+        answer=answer,
+        point=point,
+        chosen=chosen,
+        best=best,
+        timed=timed,
+        sources=sources_for(point.sources),
+        compact=compact,
+        heading_level=heading_level,
+    )

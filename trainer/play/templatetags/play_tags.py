@@ -1,0 +1,78 @@
+"""Small filters for the play and debrief templates."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.text import capfirst
+
+from scenarios.leadership import Style
+from trainer.play.feedback import PROVENANCE_NOTES, duration
+from trainer.play.feedback import behaviour as feedback_behaviour
+
+register = template.Library()
+
+
+@register.filter
+def clock(seconds) -> str:
+    """Seconds as m:ss, for the countdown (the sign is dropped)."""
+    try:
+        total = abs(int(seconds))
+    except (TypeError, ValueError):
+        return ""
+    minutes, rest = divmod(total, 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@register.filter
+def spoken_seconds(seconds) -> str:
+    """Seconds in words: 45 seconds, 1 minute, 2 minutes 30 seconds."""
+    try:
+        total = abs(int(seconds))
+    except (TypeError, ValueError):
+        return ""
+    minutes, rest = divmod(total, 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    if rest or not minutes:
+        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+@register.filter
+def ms_duration(ms) -> str:
+    try:
+        return duration(int(ms))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def style_name(code: str) -> str:
+    try:
+        return f"{code} {Style(code).label}"
+    except ValueError:
+        return code
+
+
+@register.filter
+def signed(number) -> str:
+    try:
+        value = int(number)
+    except (TypeError, ValueError):
+        return ""
+    return f"{value:+d}".replace("-", "\u2212") if value else "0"
+
+
+@register.filter
+def provenance_note(provenance: str) -> str:
+    return PROVENANCE_NOTES.get(provenance, "")
+
+
+@register.filter
+def behaviour(code: str) -> str:
+    """High task, low relationship (and so on) for a style code."""
+    try:
+        return capfirst(feedback_behaviour(code))
+    except KeyError:
+        return ""

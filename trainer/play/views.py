@@ -1,0 +1,245 @@
+"""The self-paced journey: start, decide, read the feedback, continue, debrief.
+
+Views stay thin: the rules are ``Attempt.check_answerable``, ``Attempt.record_answer`` and
+``Attempt.advance``; the words are in ``feedback``; the figures in ``scoring``.
+Every form posts and redirects without JavaScript; with htmx the answer form swaps the
+feedback in place and the navigating POSTs answer with ``HX-Redirect``.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from scenarios.models import DecisionPoint, Option, Scenario
+from scenarios.views import published_with_counts
+from trainer.play.debrief import debrief_for
+from trainer.play.feedback import feedback_for
+from trainer.play.forms import AnswerForm, PointForm, StartForm
+from trainer.play.guests import guest_token, owns
+from trainer.play.htmx import HtmxHttpRequest, wants_fragment
+from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
+from trainer.play.panels import start_panel
+
+
+def _attempt_for(request: HtmxHttpRequest, attempt_id: UUID, *related: str) -> Attempt:
+    """The requester's own self-paced attempt (with ``related`` joined), or 404 for anyone else's.
+
+    Found by its key alone, then checked: the simplest query is the quickest, and anyone
+    else's attempt gets the same 404 as one that does not exist.
+    """
+    try:
+        attempt = Attempt.objects.select_related("current_point", *related).get(pk=attempt_id)
+    except Attempt.DoesNotExist:
+        attempt = None
+    if attempt is None or attempt.mode == Mode.WORKSHOP or not owns(request, attempt):
+        raise Http404("There is no attempt at this address for you.")
+    return attempt
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(url, status=303)
+
+
+def _navigate(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Go to ``url``: a 303 after a plain POST, HX-Redirect after an htmx one."""
+    if wants_fragment(request):
+        return HttpResponseClientRedirect(url)
+    return _see_other(url)
+
+
+def _options(point: DecisionPoint) -> list[Option]:
+    """The point's four options, loaded once: the form, the rules and the feedback share them."""
+    options = Option.objects.filter(decision_point=point).order_by()  # sorted here, for speed
+    return sorted(options, key=lambda option: option.order)
+
+
+def _decision_context(
+    attempt: Attempt,
+    point: DecisionPoint,
+    options: list[Option],
+    *,
+    form: AnswerForm | None = None,
+    answer: Answer | None = None,
+    already_answered: bool = False,
+) -> dict:
+    feedback = feedback_for(answer, point, options, timed=attempt.is_timed) if answer else None
+    return {
+        "attempt": attempt,
+        # Lazy, like "total": the feedback fragment needs neither, the full page both.
+        "scenario": lambda: attempt.scenario,
+        "point": point,
+        "number": answer.sequence if answer else attempt.decision_number,
+        "form": form,
+        "answer": answer,
+        "fb": feedback,
+        "already_answered": already_answered,
+        "seconds_left": attempt.seconds_left() if answer is None else None,
+        "total": lambda: attempt.scenario.decision_points.filter(active=True).count(),
+    }
+
+
+def _refused(request: HtmxHttpRequest, attempt: Attempt, refusal: AnswerRefused) -> HttpResponse:
+    """Nothing was written: say why, and show where the attempt really is."""
+    messages.error(request, refusal.message)
+    return _navigate(request, attempt.get_absolute_url())
+
+
+def _answered_before(
+    request: HtmxHttpRequest, attempt: Attempt, answer: Answer, point: DecisionPoint
+) -> HttpResponse:
+    """A second answer to a decision: the first one stands, and this response shows it."""
+    context = _decision_context(
+        attempt, point, _options(point), answer=answer, already_answered=True
+    )
+    if wants_fragment(request):
+        return render(request, "play/decision.html#feedback", context)
+    return render(request, "play/decision.html", context, status=409)
+
+
+@require_POST
+def start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Start a new attempt at a scenario, in the mode the trainee chose."""
+    scenario = get_object_or_404(Scenario.objects.published(), slug=slug)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        scenario = get_object_or_404(published_with_counts(), slug=slug)
+        context = {"scenario": scenario, **start_panel(request, scenario, form)}
+        return render(request, "scenarios/detail.html", context, status=422)
+    token = "" if request.user.is_authenticated else guest_token(request, create=True)
+    try:
+        attempt = Attempt.start(
+            scenario, user=request.user, guest_token=token, mode=form.cleaned_data["mode"]
+        )
+    except ValueError:
+        messages.error(request, "This scenario has no decisions to play yet.")
+        return _navigate(request, scenario.get_absolute_url())
+    return _navigate(request, attempt.get_absolute_url())
+
+
+@never_cache
+@require_GET
+def play(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
+    """The current decision: the question, or its feedback once it has an answer."""
+    attempt = _attempt_for(request, attempt_id, "scenario")
+    if attempt.is_finished:
+        return redirect("play:debrief", attempt.pk)
+    point = attempt.current_point
+    if point is None:
+        messages.error(request, "This attempt cannot go on: its scenario has changed.")
+        return redirect(attempt.scenario)
+    options = _options(point)
+    answer = Answer.objects.filter(attempt=attempt, decision_point=point).first()
+    if answer is not None:
+        context = _decision_context(attempt, point, options, answer=answer)
+    else:
+        attempt.mark_served()
+        context = _decision_context(
+            attempt, point, options, form=AnswerForm(point, options=options)
+        )
+    return render(request, "play/decision.html", context)
+
+
+@vary_on_headers("HX-Request")
+@never_cache
+@require_POST
+def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
+    """Record the answer to the current decision and show its feedback.
+
+    htmx gets the feedback fragment (it replaces the form in place); a plain POST is
+    redirected to the decision page, which now shows the same feedback.
+    """
+    attempt = _attempt_for(request, attempt_id)
+    posted = PointForm(request.POST)
+    key = posted.cleaned_data["point"] if posted.is_valid() else ""
+    current = attempt.current_point
+    if current is not None and current.key == key:
+        point = current
+    else:
+        point = DecisionPoint.objects.filter(scenario=attempt.scenario_id, key=key).first()
+    try:
+        earlier = attempt.check_answerable(point)
+    except AnswerRefused as refusal:
+        return _refused(request, attempt, refusal)
+    if earlier is not None:
+        return _answered_before(request, attempt, earlier, point)
+
+    options = _options(point)
+    form = AnswerForm(point, request.POST, options=options)
+    if not form.is_valid():
+        context = _decision_context(attempt, point, options, form=form)
+        if wants_fragment(request):
+            return render(request, "play/decision.html#answer-form", context, status=422)
+        return render(request, "play/decision.html", context, status=422)
+    try:
+        recorded, created = attempt.record_answer(
+            point=point,
+            option=form.cleaned_data["option"],
+            diagnosis=form.cleaned_data["diagnosis"],
+            confidence=form.cleaned_data["confidence"],
+            reason=form.cleaned_data["reason"],
+            options=options,
+        )
+    except AnswerRefused as refusal:
+        return _refused(request, attempt, refusal)
+    repeated = (recorded.option_id, recorded.diagnosis) == (
+        form.cleaned_data["option"].pk,
+        form.cleaned_data["diagnosis"],
+    )
+    if not created and not repeated:
+        return _answered_before(request, attempt, recorded, point)
+    # New, or the same answer sent twice (a double click): show its feedback either way.
+    if not wants_fragment(request):
+        return _see_other(attempt.get_absolute_url())
+    response = render(
+        request,
+        "play/decision.html#feedback",
+        _decision_context(attempt, point, options, answer=recorded),
+    )
+    return trigger_client_event(
+        response,
+        "answerRecorded",
+        {"responseMs": recorded.response_ms, "late": recorded.late, "points": recorded.points},
+    )
+
+
+@require_POST
+def proceed(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
+    """Continue: move on from the decision named in the form, along the branch it chose.
+
+    The form names the decision it was shown with, so a second click (or a page left
+    behind in another tab) finds the attempt already moved on and changes nothing.
+    """
+    attempt = _attempt_for(request, attempt_id)
+    posted = PointForm(request.POST)
+    key = posted.cleaned_data["point"] if posted.is_valid() else ""
+    current = attempt.current_point
+    if current is not None and current.key == key and not attempt.advance(current):
+        messages.warning(request, "Answer this decision before you continue.")
+    return _navigate(request, attempt.get_absolute_url())
+
+
+@never_cache
+@require_GET
+def debrief(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
+    attempt = _attempt_for(request, attempt_id, "scenario")
+    if not attempt.is_finished:
+        messages.info(request, "The debrief opens once you reach the end of the scenario.")
+        return redirect("play:play", attempt.pk)
+    return render(request, "play/debrief.html", {"d": debrief_for(attempt)})
+
+
+@never_cache
+@require_GET
+def debrief_print(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
+    attempt = _attempt_for(request, attempt_id, "scenario")
+    if not attempt.is_finished:
+        return redirect("play:play", attempt.pk)
+    return render(request, "play/debrief_print.html", {"d": debrief_for(attempt)})
