@@ -27,6 +27,12 @@ def _user(username: str, **extra):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Real hashing costs a third of a second per user; the tests need no such strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def trainee(db):
     return _user("ana")

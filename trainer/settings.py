@@ -148,6 +148,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "golden_hour.sqlite3",
+            # Each process keeps its connection: opening one runs the PRAGMAs below, and
+            # closing the last one checkpoints the WAL, both on every request otherwise.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60, minimum=0),
             "OPTIONS": {
                 # Writers queue behind one another instead of failing with "database is locked":
                 # IMMEDIATE takes the write lock when a transaction starts, and the busy timeout
@@ -209,6 +212,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Cohorts, xAPI statements and the learning record store (docs/xapi.md).
+COHORT_INVITE_DAYS = env_int("COHORT_INVITE_DAYS", 14, minimum=1)
+XAPI_BASE_IRI = env_str("XAPI_BASE_IRI", "https://golden-hour.example.org/xapi")
+XAPI_ACTOR = env_str("XAPI_ACTOR", "account") or "account"
+if XAPI_ACTOR not in {"account", "mbox"}:
+    raise ImproperlyConfigured(f"XAPI_ACTOR must be account or mbox; got {XAPI_ACTOR!r}")
+XAPI_ACCOUNT_HOMEPAGE = env_str("XAPI_ACCOUNT_HOMEPAGE")
+LRS_ENDPOINT = env_str("LRS_ENDPOINT")
+LRS_USERNAME = env_str("LRS_USERNAME")
+LRS_PASSWORD = env_str("LRS_PASSWORD")
+LRS_TIMEOUT = env_int("LRS_TIMEOUT", 10, minimum=1)
 
 # A strict Content-Security-Policy: scripts and styles only from our own files, no inline
 # code, no eval. htmx is configured for it in base.html (no injected indicator styles).
