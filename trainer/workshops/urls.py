@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from trainer.workshops import views
 
 app_name = "workshops"
-urlpatterns: list = []
+urlpatterns = [
+    path("workshops/", views.workshop_list, name="list"),
+    path("workshops/new/", views.workshop_new, name="new"),
+    path("workshops/<int:pk>/", views.control, name="control"),
+    path("workshops/<int:pk>/present/", views.present, name="present"),
+    path("workshops/<int:pk>/results/", views.results, name="results"),
+    path("workshops/<int:pk>/export.csv", views.export_csv, name="export"),
+    path("workshops/<int:pk>/participant/", views.participant, name="participant"),
+    path("join/", views.join, name="join"),
+    path("join/<str:code>/", views.join_code, name="join_code"),
+]

@@ -1,0 +1,110 @@
+"""Forms for creating and running workshops and for joining one."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django import forms
+
+from scenarios.models import Scenario
+from trainer.workshops import codes
+from trainer.workshops.models import DISPLAY_NAME_MAX_LENGTH, TITLE_MAX_LENGTH
+
+_SPACES = re.compile(r"\s+")
+
+
+class WorkshopForm(forms.Form):
+    scenario = forms.ModelChoiceField(
+        label="Scenario",
+        queryset=Scenario.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the scenario the room will play.",
+            "invalid_choice": "That scenario is not published. Choose one from the list.",
+        },
+    )
+    title = forms.CharField(
+        label="Title for this session (optional)",
+        help_text="Shown on the presenter screen, for example “Induction, Dili office”.",
+        max_length=TITLE_MAX_LENGTH,
+        required=False,
+        strip=True,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].queryset = Scenario.objects.published().order_by("title")
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Workshop code",
+        max_length=20,
+        help_text="Six letters and digits, shown on the facilitator's screen.",
+        error_messages={"required": "Type the code from the facilitator's screen."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return codes.normalize(self.cleaned_data["code"])
+
+
+def clean_display_name(raw: str) -> str:
+    """Trim, fold runs of spaces, and drop invisible control and format characters."""
+    visible = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C" or ch in " \t\n")
+    return _SPACES.sub(" ", visible).strip()
+
+
+class JoinNameForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name in this workshop",
+        help_text="Others in the room may see it on the big screen; your answers stay anonymous.",
+        # The raw value may carry spaces that cleaning removes; the real limit is below.
+        max_length=DISPLAY_NAME_MAX_LENGTH * 4,
+        strip=False,
+        error_messages={"required": "Type a name the room will recognise."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX_LENGTH}
+        ),
+    )
+
+    def clean_display_name(self) -> str:
+        name = clean_display_name(self.cleaned_data["display_name"])
+        if not name:
+            raise forms.ValidationError("Type a name the room will recognise.")
+        if len(name) > DISPLAY_NAME_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Keep your name to {DISPLAY_NAME_MAX_LENGTH} characters or fewer "
+                f"(this one has {len(name)})."
+            )
+        return name
+
+
+class ControlForm(forms.Form):
+    """One facilitator action. ``step`` is the decision number the screen showed, so a
+    double click or a second control screen cannot skip a decision."""
+
+    OPEN = "open"
+    LOCK = "lock"
+    REOPEN = "reopen"
+    REVEAL = "reveal"
+    BRANCH = "branch"
+    END = "end"
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in (OPEN, LOCK, REOPEN, REVEAL, BRANCH, END)],
+        error_messages={"invalid_choice": "That is not something a workshop can do."},
+    )
+    step = forms.IntegerField(min_value=0)
+    option = forms.IntegerField(required=False, min_value=1)
+    majority = forms.BooleanField(required=False)

@@ -1,0 +1,377 @@
+"""What the room did: live counts, the reveal, and the summary at the end.
+
+Every function here runs a fixed number of queries whatever the size of the room:
+counting and grouping happen in the database, and the Python that follows loops over
+at most four styles, four readiness levels or the handful of decisions played.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from scenarios.leadership import (
+    READINESS_PLAIN,
+    STYLE_PLAIN,
+    Miss,
+    Readiness,
+    Style,
+    level,
+)
+from scenarios.models import DecisionPoint, Option
+from trainer.play.models import Answer
+from trainer.workshops.models import Participant, Step, Workshop
+
+REASONS_SHOWN = 6
+NAMES_SHOWN = 48
+
+
+@dataclass(frozen=True)
+class Bar:
+    code: str
+    label: str
+    count: int
+    share: int  # whole percent of the answers
+    highlight: bool  # the right readiness, or the best-fit style
+
+
+@dataclass
+class Tally:
+    """The answers to one decision, counted by option, style and diagnosis."""
+
+    answered: int = 0
+    by_option: dict[int, int] = field(default_factory=dict)
+    by_style: dict[str, int] = field(default_factory=dict)
+    by_diagnosis: dict[str, int] = field(default_factory=dict)
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.answered) if self.answered else 0
+
+    def style_bars(self, best_style: str) -> list[Bar]:
+        return [
+            Bar(
+                s.value,
+                s.label,
+                self.by_style.get(s.value, 0),
+                self.share(self.by_style.get(s.value, 0)),
+                s.value == best_style,
+            )
+            for s in Style
+        ]
+
+    def diagnosis_bars(self, readiness: str) -> list[Bar]:
+        return [
+            Bar(
+                r.value,
+                READINESS_SHORT[r.value],
+                self.by_diagnosis.get(r.value, 0),
+                self.share(self.by_diagnosis.get(r.value, 0)),
+                r.value == readiness,
+            )
+            for r in Readiness
+        ]
+
+
+READINESS_SHORT = {
+    Readiness.R1: "Unable, unwilling or insecure",
+    Readiness.R2: "Unable but willing",
+    Readiness.R3: "Able but unsure",
+    Readiness.R4: "Able and willing",
+}
+
+
+def tally(step: Step) -> Tally:
+    """One grouped query: at most 4 options x 4 diagnoses rows."""
+    result = Tally()
+    rows = step.answers().values("option", "style", "diagnosis").annotate(n=Count("id"))
+    for row in rows:
+        n = row["n"]
+        result.answered += n
+        result.by_option[row["option"]] = result.by_option.get(row["option"], 0) + n
+        result.by_style[row["style"]] = result.by_style.get(row["style"], 0) + n
+        result.by_diagnosis[row["diagnosis"]] = result.by_diagnosis.get(row["diagnosis"], 0) + n
+    return result
+
+
+def answered_count(step: Step) -> int:
+    return step.answers().count()
+
+
+def joined_count(workshop: Workshop) -> int:
+    return workshop.participants.count()
+
+
+def recent_names(workshop: Workshop, limit: int = NAMES_SHOWN) -> list[str]:
+    """The newest names, for the lobby; the presenter says how many more there are."""
+    names = workshop.participants.order_by("-joined_at", "-pk").values_list(
+        "display_name", flat=True
+    )[:limit]
+    return list(reversed(names))
+
+
+def reasons(step: Step, limit: int = REASONS_SHOWN) -> list[tuple[str, str]]:
+    """(style, reason) pairs without names, one style's reasons together."""
+    return list(
+        step.answers()
+        .exclude(reason="")
+        .order_by("style", "answered_at")
+        .values_list("style", "reason")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class BranchChoice:
+    """One way the story can go on from a revealed decision."""
+
+    option: Option
+    count: int
+    next_point: DecisionPoint | None
+    is_majority: bool
+    is_followed: bool
+
+
+@dataclass
+class Reveal:
+    point: DecisionPoint
+    tally: Tally
+    options: list[Option]
+    best: Option
+    reasons: list[tuple[str, str]]
+    branches: list[BranchChoice]
+    followed: Option
+    followed_by: str
+
+    @property
+    def style_bars(self) -> list[Bar]:
+        return self.tally.style_bars(self.best.style)
+
+    @property
+    def diagnosis_bars(self) -> list[Bar]:
+        return self.tally.diagnosis_bars(self.point.readiness)
+
+    @property
+    def best_share(self) -> int:
+        return self.tally.share(self.tally.by_option.get(self.best.pk, 0))
+
+    @property
+    def diagnosis_right_share(self) -> int:
+        return self.tally.share(self.tally.by_diagnosis.get(self.point.readiness, 0))
+
+    @property
+    def readiness_plain(self) -> str:
+        return READINESS_PLAIN[self.point.readiness]
+
+    @property
+    def best_style_plain(self) -> str:
+        return STYLE_PLAIN[self.best.style]
+
+    @property
+    def real_branch(self) -> bool:
+        """Whether the options lead to more than one place."""
+        return len({choice.next_point for choice in self.branches}) > 1
+
+    @property
+    def followed_next(self) -> DecisionPoint | None:
+        return Step.next_point(self.followed)
+
+
+def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
+    point = step.decision_point
+    result = tally(step)
+    options = list(point.options.select_related("next_point").order_by("order"))
+    best = max(options, key=lambda option: option.points)
+    majority = max(options, key=lambda o: (result.by_option.get(o.pk, 0), o.points, -o.order))
+    pick = next((o for o in options if o.pk == step.branch_pick_id), None)
+    followed = pick or majority
+    branches = [
+        BranchChoice(
+            option=option,
+            count=result.by_option.get(option.pk, 0),
+            next_point=Step.next_point(option),
+            is_majority=option.pk == majority.pk,
+            is_followed=option.pk == followed.pk,
+        )
+        for option in options
+    ]
+    return Reveal(
+        point=point,
+        tally=result,
+        options=options,
+        best=best,
+        reasons=reasons(step) if with_reasons else [],
+        branches=branches,
+        followed=followed,
+        followed_by="facilitator" if pick else "majority",
+    )
+
+
+# The summary at the end ------------------------------------------------------------------
+
+
+@dataclass
+class StepSummary:
+    step: Step
+    answered: int
+    points: int
+    by_style: dict[str, int]
+    diagnosis_right: int
+    over: int
+    under: int
+    best_style: str
+
+    @property
+    def point(self) -> DecisionPoint:
+        return self.step.decision_point
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.answered) if self.answered else 0
+
+    @property
+    def best_share(self) -> int:
+        return self.share(self.by_style.get(self.best_style, 0))
+
+    @property
+    def diagnosis_share(self) -> int:
+        return self.share(self.diagnosis_right)
+
+    @property
+    def average_points(self) -> float | None:
+        return self.points / self.answered if self.answered else None
+
+    @property
+    def average_level(self) -> float | None:
+        """The room's mean style, 1.0 (S1) to 4.0 (S4)."""
+        if not self.answered:
+            return None
+        total = sum(level(style) * count for style, count in self.by_style.items())
+        return total / self.answered
+
+    @property
+    def most_chosen(self) -> str | None:
+        if not self.answered:
+            return None
+        return max(Style.values, key=lambda s: (self.by_style.get(s, 0), s == self.best_style))
+
+    @property
+    def habitual_miss(self) -> str:
+        if self.over > self.under:
+            return Miss.OVER
+        if self.under > self.over:
+            return Miss.UNDER
+        return Miss.NONE
+
+    @property
+    def style_bars(self) -> list[Bar]:
+        return [
+            Bar(
+                s.value,
+                s.label,
+                self.by_style.get(s.value, 0),
+                self.share(self.by_style.get(s.value, 0)),
+                s.value == self.best_style,
+            )
+            for s in Style
+        ]
+
+
+@dataclass
+class Summary:
+    steps: list[StepSummary]
+    joined: int
+
+    @property
+    def answered_steps(self) -> list[StepSummary]:
+        return [s for s in self.steps if s.answered]
+
+    @property
+    def hardest(self) -> list[StepSummary]:
+        """Up to three decisions the room found hardest: the lowest share of best fits,
+        then the lowest average points; a decision everybody got right is not "hard"."""
+        ranked = sorted(
+            (s for s in self.answered_steps if s.best_share < 100),
+            key=lambda s: (s.best_share, s.average_points, s.step.number),
+        )
+        return ranked[:3]
+
+    @property
+    def total_answers(self) -> int:
+        return sum(s.answered for s in self.steps)
+
+    @property
+    def best_fit_share(self) -> int:
+        total = self.total_answers
+        best = sum(s.by_style.get(s.best_style, 0) for s in self.steps)
+        return round(100 * best / total) if total else 0
+
+
+def summary(workshop: Workshop) -> Summary:
+    """Four queries: the steps, the best fits, the answers grouped by step and style, the joined."""
+    steps = list(
+        workshop.steps.select_related("decision_point", "followed_option").order_by("number")
+    )
+    point_ids = [step.decision_point_id for step in steps]
+    # Every option of the points played, best first; keep the first per point.
+    best_styles: dict[int, str] = {}
+    for point_id, style in (
+        Option.objects.filter(decision_point_id__in=point_ids)
+        .order_by("decision_point_id", "-points")
+        .values_list("decision_point_id", "style")
+    ):
+        best_styles.setdefault(point_id, style)
+    rows = (
+        Answer.objects.filter(
+            attempt__workshop_participant__workshop=workshop, decision_point_id__in=point_ids
+        )
+        .values("decision_point", "style")
+        .annotate(
+            n=Count("id"),
+            pts=Sum("points"),
+            right=Count("id", filter=Q(diagnosis_off=0)),
+            over=Count("id", filter=Q(miss=Miss.OVER)),
+            under=Count("id", filter=Q(miss=Miss.UNDER)),
+        )
+    )
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[row["decision_point"]].append(row)
+    summaries = []
+    for step in steps:
+        point_rows = grouped.get(step.decision_point_id, [])
+        summaries.append(
+            StepSummary(
+                step=step,
+                answered=sum(r["n"] for r in point_rows),
+                points=sum(r["pts"] or 0 for r in point_rows),
+                by_style={r["style"]: r["n"] for r in point_rows},
+                diagnosis_right=sum(r["right"] for r in point_rows),
+                over=sum(r["over"] for r in point_rows),
+                under=sum(r["under"] for r in point_rows),
+                best_style=best_styles.get(step.decision_point_id, ""),
+            )
+        )
+    return Summary(steps=summaries, joined=joined_count(workshop))
+
+
+@dataclass
+class ParticipantRow:
+    participant: Participant
+    answered: int
+    points: int
+    best_fits: int
+    diagnosis_right: int
+
+
+def participant_rows(workshop: Workshop) -> list[ParticipantRow]:
+    """For the facilitator's results page only: one aggregate query over the room."""
+    rows = workshop.participants.annotate(
+        answered=Count("attempt__answers"),
+        total=Sum("attempt__answers__points"),
+        best=Count("attempt__answers", filter=Q(attempt__answers__points=2)),
+        right=Count("attempt__answers", filter=Q(attempt__answers__diagnosis_off=0)),
+    ).order_by("joined_at", "pk")
+    return [
+        ParticipantRow(p, p.answered, p.total or 0, p.best, p.right)
+        for p in rows  # one row per participant: the page's size, not its query count
+    ]

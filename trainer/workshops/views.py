@@ -1,0 +1,590 @@
+"""Workshop screens: the facilitator's list, control, presenter and results; the
+participant's join and play screens.
+
+Views stay thin: transitions and joins are ``Workshop`` methods, answers go through
+``Participant.answer`` (and so ``Attempt.record_answer``), counts come from ``room``.
+Live screens answer a poll with a 304 after one query when nothing changed (``live``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, prefetch_related_objects
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Style
+from scenarios.models import DecisionPoint
+from trainer.play.forms import AnswerForm
+from trainer.play.models import Answer, AnswerRefused
+from trainer.play.scoring import score, style_names
+from trainer.workshops import charts, codes, export, room, throttle
+from trainer.workshops.facilitators import is_facilitator
+from trainer.workshops.forms import ControlForm, JoinCodeForm, JoinNameForm, WorkshopForm
+from trainer.workshops.live import (
+    POLL_SECONDS,
+    HtmxHttpRequest,
+    finish,
+    is_fragment,
+    not_modified,
+    poller_headers,
+    screen_etag,
+)
+from trainer.workshops.models import (
+    DISPLAY_NAME_MAX_LENGTH,
+    Participant,
+    Status,
+    Workshop,
+    WorkshopRefused,
+)
+
+LOGIN_PATH = "/accounts/login/"
+SESSION_KEY = "workshop_participants"  # {str(workshop id): participant id}
+
+
+# Who is asking --------------------------------------------------------------------------
+
+
+def _login(request: HtmxHttpRequest) -> HttpResponse:
+    if is_fragment(request):
+        return HttpResponseClientRedirect(f"{LOGIN_PATH}?{urlencode({'next': request.path})}")
+    return redirect_to_login(request.get_full_path(), LOGIN_PATH)
+
+
+def _not_a_facilitator(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "workshops/not_facilitator.html", status=403)
+
+
+def _workshop_for(request: HtmxHttpRequest, pk: int) -> Workshop:
+    """The workshop, if the user runs it (or is staff); 404 for anyone else."""
+    return get_object_or_404(
+        Workshop.objects.run_by(request.user).select_related(
+            "scenario", "facilitator", "current_step__decision_point"
+        ),
+        pk=pk,
+    )
+
+
+def _participant_at(request: HtmxHttpRequest, workshop_id: int) -> Participant | None:
+    """This browser's participant in the workshop (by session, or by account), with their
+    attempt and the workshop's current decision, in one query."""
+    queryset = Participant.objects.filter(workshop_id=workshop_id).select_related(
+        "attempt", "workshop__scenario", "workshop__current_step__decision_point"
+    )
+    participant_id = request.session.get(SESSION_KEY, {}).get(str(workshop_id))
+    if participant_id is not None:
+        participant = queryset.filter(pk=participant_id).first()
+        if participant is not None:
+            return participant
+    if request.user.is_authenticated:
+        return queryset.filter(user=request.user).first()
+    return None
+
+
+def _remember(request: HtmxHttpRequest, participant: Participant) -> None:
+    joined = dict(request.session.get(SESSION_KEY, {}))
+    joined[str(participant.workshop_id)] = participant.pk
+    request.session[SESSION_KEY] = joined
+
+
+@lru_cache(maxsize=128)
+def qr_svg(url: str) -> str:
+    """The join URL as an inline SVG QR code; pure, so cached per process."""
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(
+        scale=10, border=2, dark="#1c1917", light="#ffffff", omitsize=True, svgclass="qr"
+    )
+    label = escape(f"QR code for {url}")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+
+def _join_url(request: HtmxHttpRequest, workshop: Workshop) -> str:
+    return request.build_absolute_uri(workshop.join_path)
+
+
+# The facilitator's list and creation -------------------------------------------------------
+
+
+@require_GET
+def workshop_list(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    if not is_facilitator(request.user):
+        return _not_a_facilitator(request)
+    workshops = list(
+        Workshop.objects.run_by(request.user)
+        .select_related("scenario", "facilitator")
+        .annotate(joined=Count("participants"))
+        .order_by("-created_at")[:200]
+    )
+    return render(
+        request,
+        "workshops/list.html",
+        {
+            "live": [w for w in workshops if w.is_live],
+            "ended": [w for w in workshops if not w.is_live],
+            "show_facilitator": request.user.is_staff,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_new(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    if not is_facilitator(request.user):
+        return _not_a_facilitator(request)
+    if request.method == "POST":
+        form = WorkshopForm(request.POST)
+        if form.is_valid():
+            try:
+                workshop = Workshop.create(
+                    scenario=form.cleaned_data["scenario"],
+                    facilitator=request.user,
+                    title=form.cleaned_data["title"],
+                )
+            except WorkshopRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(
+                    request,
+                    f"Workshop ready. The join code is {workshop.code_grouped}: open the "
+                    "presenter screen for the room.",
+                )
+                return redirect(workshop, permanent=False)
+    else:
+        initial = {}
+        slug = request.GET.get("scenario", "")
+        scenario = WorkshopForm().fields["scenario"].queryset.filter(slug=slug).first()
+        if scenario is not None:
+            initial["scenario"] = scenario.pk
+        form = WorkshopForm(initial=initial)
+    return render(request, "workshops/new.html", {"form": form})
+
+
+# Control ------------------------------------------------------------------------------------
+
+_DONE = {
+    ControlForm.LOCK: "Answers are locked.",
+    ControlForm.REOPEN: "Answers are open again. Earlier answers stand.",
+    ControlForm.REVEAL: "The room's answers are revealed.",
+    ControlForm.END: "The workshop has ended. The summary is ready.",
+}
+
+
+def _act(workshop: Workshop, form: ControlForm) -> str:
+    """Run one control action; return what to tell the facilitator, or raise."""
+    action = form.cleaned_data["action"]
+    shown = form.cleaned_data["step"]
+    if action == ControlForm.OPEN:
+        new_step = workshop.open_next(expected_step=shown)
+        return f"Decision {new_step.number} is open: answers are coming in."
+    if action == ControlForm.BRANCH:
+        option_id = None if form.cleaned_data["majority"] else form.cleaned_data["option"]
+        if option_id is None and not form.cleaned_data["majority"]:
+            raise WorkshopRefused("Choose the action whose branch the room follows.")
+        workshop.choose_branch(option_id, expected_step=shown)
+        if option_id is None:
+            return "Branch set back to the room's most chosen action."
+        return "Branch set to your pick."
+    getattr(workshop, action)(expected_step=shown)
+    return _DONE[action]
+
+
+def _control_context(request: HtmxHttpRequest, workshop: Workshop) -> dict:
+    step = workshop.current_step
+    context = {
+        "workshop": workshop,
+        "step": step,
+        "joined": room.joined_count(workshop),
+        "join_url": _join_url(request, workshop),
+        "poll": workshop.is_live,
+    }
+    if workshop.status == Status.LOBBY:
+        context["names"] = room.recent_names(workshop)
+    if step is not None and workshop.status in (Status.OPEN, Status.LOCKED):
+        context["answered"] = room.answered_count(step)
+    if step is not None and workshop.status == Status.REVEALED:
+        context["reveal"] = room.reveal(step, with_reasons=False)
+    if workshop.status == Status.LOBBY:
+        context["qr"] = qr_svg(context["join_url"])
+    return context
+
+
+def _fresh(pk: int) -> Workshop:
+    return Workshop.objects.select_related(
+        "scenario", "facilitator", "current_step__decision_point"
+    ).get(pk=pk)
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    fragment = is_fragment(request)
+    if request.method == "GET" and fragment:
+        response = _poll_304(request, "control", pk, "revision")
+        if response is not None:
+            return response
+    if not request.user.is_authenticated:
+        return _login(request)
+    workshop = _workshop_for(request, pk)
+    notice = None
+    if request.method == "POST":
+        form = ControlForm(request.POST)
+        if not form.is_valid():
+            notice = ("error", "That action could not be read. Use the buttons on this screen.")
+        else:
+            try:
+                notice = ("success", _act(workshop, form))
+            except WorkshopRefused as refused:
+                notice = ("error", refused.message)
+        if not fragment:
+            getattr(messages, notice[0])(request, notice[1])
+            return HttpResponseRedirect(workshop.get_absolute_url(), status=303)
+        workshop = _fresh(pk)
+    return _render_live(
+        request,
+        "workshops/control.html",
+        "control",
+        workshop.revision,
+        workshop,
+        {**_control_context(request, workshop), "notice": notice},
+    )
+
+
+# Presenter ----------------------------------------------------------------------------------
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if is_fragment(request):
+        response = _poll_304(request, "present", pk, "revision")
+        if response is not None:
+            return response
+    if not request.user.is_authenticated:
+        return _login(request)
+    workshop = _workshop_for(request, pk)
+    step = workshop.current_step
+    join_url = _join_url(request, workshop)
+    context = {
+        "workshop": workshop,
+        "step": step,
+        "joined": room.joined_count(workshop),
+        "join_url": join_url,
+        "join_host": join_url.split("/join/")[0].split("://", 1)[-1] + "/join/",
+        "qr": qr_svg(join_url) if workshop.is_live else "",
+        "poll": workshop.is_live,
+    }
+    if workshop.status == Status.LOBBY:
+        context["names"] = room.recent_names(workshop)
+    elif workshop.status in (Status.OPEN, Status.LOCKED):
+        context["answered"] = room.answered_count(step)
+    elif workshop.status == Status.REVEALED:
+        reveal = room.reveal(step)
+        context["reveal"] = reveal
+        context["style_chart"] = charts.bar_chart(reveal.style_bars)
+        context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, "right")
+    else:
+        summary = room.summary(workshop)
+        context["summary"] = summary
+        context["arc"] = charts.arc_chart(summary.steps)
+    return _render_live(
+        request, "workshops/present.html", "present", workshop.revision, workshop, context
+    )
+
+
+# Results and export -----------------------------------------------------------------------
+
+
+@require_GET
+def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    workshop = _workshop_for(request, pk)
+    summary = room.summary(workshop)
+    return render(
+        request,
+        "workshops/results.html",
+        {
+            "workshop": workshop,
+            "summary": summary,
+            "arc": charts.arc_chart(summary.steps),
+            "participants": room.participant_rows(workshop),
+        },
+    )
+
+
+@require_GET
+def export_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    workshop = _workshop_for(request, pk)
+    day = (workshop.ended_at or timezone.now()).date().isoformat()
+    response = StreamingHttpResponse(export.stream(workshop), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.code}-{day}.csv"'
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# Joining ------------------------------------------------------------------------------------
+
+
+def _too_many(request: HtmxHttpRequest, wait: int) -> HttpResponse:
+    response = render(request, "workshops/too_many.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _wrong_code(request: HtmxHttpRequest, form: JoinCodeForm, status: int = 200) -> HttpResponse:
+    throttle.record_wrong_code(throttle.client_address(request))
+    form.add_error(
+        "code", "No workshop is running with that code. Check it against the big screen."
+    )
+    return render(request, "workshops/join.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HtmxHttpRequest) -> HttpResponse:
+    """Step 1: the code. Wrong codes are counted per address and throttled."""
+    if request.method == "GET":
+        return render(request, "workshops/join.html", {"form": JoinCodeForm()})
+    address = throttle.client_address(request)
+    wait = throttle.retry_after(address)
+    if wait:
+        return _too_many(request, wait)
+    form = JoinCodeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "workshops/join.html", {"form": form})
+    code = form.cleaned_data["code"]
+    if not codes.is_well_formed(code) or not Workshop.objects.live().filter(code=code).exists():
+        if Workshop.objects.filter(code=code, status=Status.ENDED).exists():
+            form.add_error("code", "That workshop has ended, so it cannot be joined any more.")
+            return render(request, "workshops/join.html", {"form": form})
+        return _wrong_code(request, form)
+    return HttpResponseRedirect(reverse("workshops:join_code", args=[code]), status=303)
+
+
+@require_http_methods(["GET", "POST"])
+def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """Step 2: a name. The QR code leads straight here."""
+    address = throttle.client_address(request)
+    wait = throttle.retry_after(address)
+    if wait:
+        return _too_many(request, wait)
+    normal = codes.normalize(code)
+    if normal != code and codes.is_well_formed(normal):
+        return redirect("workshops:join_code", code=normal)
+    workshop = (
+        Workshop.objects.live().select_related("scenario").filter(code=normal).first()
+        if codes.is_well_formed(normal)
+        else None
+    )
+    if workshop is None:
+        ended = Workshop.objects.filter(code=normal, status=Status.ENDED).first()
+        if ended is not None:
+            participant = _participant_at(request, ended.pk)
+            if participant is not None:
+                return redirect("workshops:participant", pk=ended.pk)
+            return render(request, "workshops/ended.html", {"workshop": ended}, status=410)
+        form = JoinCodeForm({"code": code})
+        form.is_valid()
+        return _wrong_code(request, form, status=404)
+
+    participant = _participant_at(request, workshop.pk)
+    if participant is not None:
+        _remember(request, participant)
+        return redirect("workshops:participant", pk=workshop.pk)
+
+    form = JoinNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = workshop.join(
+                display_name=form.cleaned_data["display_name"], user=request.user
+            )
+        except WorkshopRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            _remember(request, participant)
+            return HttpResponseRedirect(
+                reverse("workshops:participant", args=[workshop.pk]), status=303
+            )
+    return render(
+        request,
+        "workshops/join_name.html",
+        {"form": form, "workshop": workshop, "name_max": DISPLAY_NAME_MAX_LENGTH},
+    )
+
+
+# The participant's screen -------------------------------------------------------------------
+
+
+def _participant_context(
+    workshop: Workshop,
+    participant: Participant,
+    form: AnswerForm | None = None,
+    answer: Answer | None = None,
+) -> dict:
+    step = workshop.current_step
+    context: dict = {"workshop": workshop, "participant": participant, "step": step}
+    if workshop.status == Status.ENDED:
+        answers = list(participant.attempt.answers.all())
+        result = score(answers)
+        context["score"] = result
+        context["primary_styles"] = style_names(result.primary_styles)
+        context["poll"] = False
+        return context
+    context["poll"] = True
+    if step is None:
+        return context
+    point = step.decision_point
+    if answer is None:
+        answer = (
+            Answer.objects.filter(attempt=participant.attempt, decision_point=point)
+            .select_related("option")
+            .first()
+        )
+    context["answer"] = answer
+    context["point"] = point
+    if workshop.status == Status.OPEN and answer is None:
+        context["form"] = form or AnswerForm(point)
+    if workshop.status == Status.REVEALED:
+        best = point.options.order_by("-points").first()
+        context["best"] = best
+        context["best_style_plain"] = STYLE_PLAIN[best.style]
+        context["readiness_plain"] = READINESS_PLAIN[point.readiness]
+        if answer is not None:
+            context["answer_style"] = Style(answer.style).label
+    return context
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    fragment = is_fragment(request)
+    if request.method == "GET" and fragment:
+        response = _poll_304(request, "participant", pk, "stage")
+        if response is not None:
+            return response
+    person = _participant_at(request, pk)
+    if person is not None:
+        workshop = person.workshop
+    else:
+        workshop = get_object_or_404(Workshop, pk=pk)
+        if not workshop.is_live:
+            raise Http404("You did not take part in this workshop.")
+        messages.info(request, "Choose a name to join this workshop.")
+        if fragment:
+            return HttpResponseClientRedirect(workshop.join_path)
+        return redirect(workshop.join_path)
+
+    form = None
+    notice = None
+    answer = None
+    if request.method == "POST":
+        form, notice, answer = _answer(workshop, person, request.POST)
+        if form is None and not fragment:
+            if notice is not None:
+                getattr(messages, notice[0])(request, notice[1])
+            return HttpResponseRedirect(request.path, status=303)
+        if answer is None:  # refused or repeated: show the room as it is now
+            workshop = Workshop.objects.select_related(
+                "scenario", "current_step__decision_point"
+            ).get(pk=pk)
+    context = {**_participant_context(workshop, person, form, answer), "notice": notice}
+    return _render_live(
+        request, "workshops/participant.html", "participant", workshop.stage, workshop, context
+    )
+
+
+ALREADY = "You had already answered this decision; your first answer stands."
+
+
+def _answer(
+    workshop: Workshop, person: Participant, data
+) -> tuple[AnswerForm | None, tuple[str, str] | None, Answer | None]:
+    """Validate and record one answer.
+
+    Returns the form to show again (when it has mistakes), a notice for the participant,
+    and the new answer when one was recorded.
+    """
+    step = workshop.current_step
+    raw = str(data.get("point", ""))
+    if not raw.isdigit() or len(raw) > 11:
+        point = None
+    elif step is not None and step.decision_point_id == int(raw):
+        point = step.decision_point  # the usual case: no query
+    else:
+        point = DecisionPoint.objects.filter(pk=int(raw), scenario_id=workshop.scenario_id).first()
+    if point is None:
+        return None, ("error", "That answer is not for a decision in this workshop."), None
+    if workshop.status != Status.OPEN or step is None or step.decision_point_id != point.pk:
+        if Answer.objects.filter(attempt=person.attempt, decision_point=point).exists():
+            return None, ("info", ALREADY), None
+        return None, ("error", person.closed_message(point)), None
+    # One query for the options, shared by the form and by record_answer's best fit.
+    prefetch_related_objects([point], "options")
+    form = AnswerForm(point, data)
+    if not form.is_valid():
+        return form, None, None
+    try:
+        answer, created = person.answer(
+            point=point,
+            option=form.cleaned_data["option"],
+            diagnosis=form.cleaned_data["diagnosis"],
+            confidence=form.cleaned_data["confidence"],
+            reason=form.cleaned_data["reason"],
+        )
+    except AnswerRefused as refused:
+        return None, ("error", refused.message), None
+    if not created:
+        return None, ("info", ALREADY), None
+    return None, None, answer  # the screen itself now says "Answer received"
+
+
+# Live rendering -----------------------------------------------------------------------------
+
+
+def _poll_304(request: HtmxHttpRequest, screen: str, pk: int, counter: str) -> HttpResponse | None:
+    """The cheap path of a poll: one query for the counter, and a 304 if it matches."""
+    if "If-None-Match" not in request.headers:
+        return None
+    version = Workshop.objects.filter(pk=pk).values_list(counter, flat=True).first()
+    if version is None:
+        raise Http404("No such workshop.")
+    return not_modified(request, screen_etag(request, screen, pk, version))
+
+
+def _render_live(
+    request: HtmxHttpRequest,
+    template: str,
+    screen: str,
+    version: int,
+    workshop: Workshop,
+    context: dict,
+) -> HttpResponse:
+    etag = screen_etag(request, screen, workshop.pk, version)
+    context["poll_headers"] = poller_headers(etag)
+    context["poll_seconds"] = POLL_SECONDS
+    context["fragment"] = is_fragment(request)
+    if is_fragment(request):
+        response = render(request, f"{template}#screen", context)
+    else:
+        response = render(request, template, context)
+    return finish(response, etag if is_fragment(request) else None)
