@@ -1,0 +1,133 @@
+"""Forms for the progress screens, including the query strings they accept."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from scenarios.models import Scenario
+from trainer.progress.models import Cohort
+from trainer.workshops.facilitators import is_facilitator
+
+MAX_RANGE_DAYS = 3660
+
+
+class PageForm(forms.Form):
+    """``?page=N`` on any paginated screen."""
+
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def page_number(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("page"):
+            return self.cleaned_data["page"]
+        return 1
+
+
+class ScopeForm(PageForm):
+    """The cohort dashboard's filters: a range of days, one scenario, and the page."""
+
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as YYYY-MM-DD."},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the end date as YYYY-MM-DD."},
+    )
+    scenario = forms.ModelChoiceField(
+        label="Scenario",
+        queryset=Scenario.objects.published(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All scenarios",
+        error_messages={"invalid_choice": "There is no such scenario; choose one from the list."},
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(
+                    "The start date is after the end date; swap them or clear one."
+                )
+            if end - start > timedelta(days=MAX_RANGE_DAYS):
+                raise forms.ValidationError("Choose a range of at most ten years.")
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+                self.add_error(name, "Choose a date between 2000 and 2100.")
+        return data
+
+    def filters(self) -> dict[str, object]:
+        """The valid filters (none when the form has errors), for the dashboard's queries."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: self.cleaned_data[name]
+            for name in ("start", "end", "scenario")
+            if self.cleaned_data.get(name) is not None
+        }
+
+    def query(self, **changes) -> str:
+        """This form's valid filters as a query string, with ``changes`` applied."""
+        from django.http import QueryDict
+
+        params = QueryDict(mutable=True)
+        for name, value in self.filters().items():
+            params[name] = value.slug if name == "scenario" else value.isoformat()
+        for name, value in changes.items():
+            if value in (None, ""):
+                params.pop(name, None)
+            else:
+                params[name] = str(value)
+        return params.urlencode()
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "description"]
+        labels = {"name": "Cohort name", "description": "Description (optional)"}
+        help_texts = {
+            "name": "Learners see it when they open the invitation, "
+            "e.g. “Dili duty officers, March”.",
+        }
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the cohort a name.")
+        return name
+
+
+class CoFacilitatorForm(forms.Form):
+    username = forms.CharField(label="Username of another facilitator", max_length=150)
+
+    def __init__(self, cohort: Cohort, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None or not is_facilitator(user):
+            raise forms.ValidationError(
+                f"No facilitator is called {username!r}. They need a facilitator account first."
+            )
+        if self.cohort.facilitators.filter(pk=user.pk).exists():
+            raise forms.ValidationError(f"{username} already leads this cohort.")
+        return user
+
+
+class DeleteDataForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that my attempts and answers will be deleted for good.",
+        error_messages={"required": "Tick the box to confirm, or go back to your progress."},
+    )

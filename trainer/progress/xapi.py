@@ -1,0 +1,371 @@
+"""xAPI 1.0.3 statements for answers ("answered") and finished attempts ("completed").
+
+Statements are built from plain rows (dicts of database values), so an export can stream
+them straight from ``values()`` querysets, and the LRS outbox can store one the moment an
+answer is recorded. Ids are derived from the record they describe (UUID version 5), so the
+same answer always yields the same statement id: exporting twice, or sending again after a
+lost reply, does not make duplicates in a learning record store.
+
+Settings (read here with defaults, so none is required):
+
+- ``XAPI_BASE_IRI``: the base of our activity and extension IRIs.
+- ``XAPI_ACTOR``: ``"account"`` (default; the user id on ``XAPI_ACCOUNT_HOMEPAGE``) or
+  ``"mbox"`` (their e-mail address; falls back to the account for users without one).
+- ``XAPI_ACCOUNT_HOMEPAGE``: the home page of those accounts (default: the base IRI).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from scenarios.leadership import MAX_POINTS, Style
+
+VERSION = "1.0.3"
+DEFAULT_BASE_IRI = "https://golden-hour.example.org/xapi"
+PLATFORM = "Golden Hour"
+PASS_SCALED = 0.5  # an attempt "succeeds" at half the maximum adaptability or more
+
+ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
+ACTIVITY_INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+ACTIVITY_SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
+
+
+def verb(name: str) -> dict:
+    """An ADL vocabulary verb, e.g. ``answered`` or ``completed`` (a fresh dict each time)."""
+    return {"id": ADL_VERBS + name, "display": {"en-US": name}}
+
+
+def base_iri() -> str:
+    return (getattr(settings, "XAPI_BASE_IRI", "") or DEFAULT_BASE_IRI).rstrip("/")
+
+
+def account_homepage() -> str:
+    return getattr(settings, "XAPI_ACCOUNT_HOMEPAGE", "") or base_iri()
+
+
+def actor_kind() -> str:
+    kind = (getattr(settings, "XAPI_ACTOR", "") or "account").lower()
+    return kind if kind in {"account", "mbox"} else "account"
+
+
+def extension(name: str) -> str:
+    return f"{base_iri()}/extensions/{name}"
+
+
+def scenario_iri(slug: str) -> str:
+    return f"{base_iri()}/scenarios/{slug}"
+
+
+def point_iri(slug: str, key: str) -> str:
+    return f"{scenario_iri(slug)}/decisions/{key}"
+
+
+def statement_id(verb: str, record: object) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_iri()}/statements/{verb}/{record}"))
+
+
+def iso_duration(milliseconds: int | float) -> str:
+    """An ISO 8601 duration to the hundredth of a second, e.g. ``PT1M5.25S``."""
+    hundredths = int(
+        (Decimal(max(0, milliseconds)) / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    )
+    hours, rest = divmod(hundredths, 360_000)
+    minutes, rest = divmod(rest, 6_000)
+    seconds = Decimal(rest) / 100
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if seconds or text == "PT":
+        text += f"{seconds.normalize():f}S"
+    return text
+
+
+def iso_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def actor(user_id: int | None, username: str | None, email: str | None, attempt_id) -> dict:
+    """The learner as an xAPI Agent; a workshop guest without an account gets one per attempt."""
+    if user_id is None:
+        return {
+            "objectType": "Agent",
+            "account": {"homePage": account_homepage(), "name": f"guest-{attempt_id}"},
+        }
+    agent: dict[str, object] = {"objectType": "Agent"}
+    if username:
+        agent["name"] = username
+    if actor_kind() == "mbox" and email:
+        agent["mbox"] = f"mailto:{email}"
+    else:
+        agent["account"] = {"homePage": account_homepage(), "name": str(user_id)}
+    return agent
+
+
+# What a row needs: the columns ``ANSWER_FIELDS`` and ``ATTEMPT_FIELDS`` select.
+ANSWER_FIELDS = (
+    "id",
+    "attempt_id",
+    "attempt__user_id",
+    "attempt__user__username",
+    "attempt__user__email",
+    "attempt__mode",
+    "attempt__scenario__slug",
+    "attempt__scenario__title",
+    "decision_point_id",
+    "decision_point__key",
+    "decision_point__moment",
+    "decision_point__role",
+    "readiness",
+    "diagnosis",
+    "style",
+    "best_style",
+    "points",
+    "response_ms",
+    "answered_at",
+)
+ATTEMPT_FIELDS = (
+    "id",
+    "user_id",
+    "user__username",
+    "user__email",
+    "mode",
+    "scenario__slug",
+    "scenario__title",
+    "started_at",
+    "finished_at",
+    "decisions",
+    "points",
+    "diagnosis_right",
+)
+
+
+def answered(row: dict) -> dict:
+    """The "answered" statement for one answer row (see ``ANSWER_FIELDS``)."""
+    slug = row["attempt__scenario__slug"]
+    definition: dict[str, object] = {
+        "name": {"en-US": f"{row['decision_point__moment']}: {row['decision_point__role']}"},
+        "description": {
+            "en-US": "Judge how ready the followers are, then choose what to do as their leader."
+        },
+        "type": ACTIVITY_INTERACTION,
+        "interactionType": "choice",
+        "correctResponsesPattern": [row["best_style"]],
+        "choices": [dict(choice) for choice in CHOICES],
+    }
+    return {
+        "id": statement_id("answered", row["id"]),
+        "actor": actor(
+            row["attempt__user_id"],
+            row["attempt__user__username"],
+            row["attempt__user__email"],
+            row["attempt_id"],
+        ),
+        "verb": verb("answered"),
+        "object": {
+            "objectType": "Activity",
+            "id": point_iri(slug, row["decision_point__key"]),
+            "definition": definition,
+        },
+        "result": {
+            "score": {
+                "raw": row["points"],
+                "min": -MAX_POINTS,
+                "max": MAX_POINTS,
+                "scaled": row["points"] / MAX_POINTS,
+            },
+            "success": row["style"] == row["best_style"],
+            "completion": True,
+            "response": row["style"],
+            "duration": iso_duration(row["response_ms"]),
+        },
+        "context": {
+            "registration": str(row["attempt_id"]),
+            "platform": PLATFORM,
+            "language": "en",
+            "contextActivities": {
+                "parent": [
+                    {
+                        "objectType": "Activity",
+                        "id": scenario_iri(slug),
+                        "definition": {
+                            "name": {"en-US": row["attempt__scenario__title"]},
+                            "type": ACTIVITY_SIMULATION,
+                        },
+                    }
+                ]
+            },
+            "extensions": {
+                extension("style-chosen"): row["style"],
+                extension("readiness-diagnosed"): row["diagnosis"],
+                extension("best-fit"): row["best_style"],
+                extension("readiness"): row["readiness"],
+                extension("mode"): row["attempt__mode"],
+            },
+        },
+        "timestamp": iso_time(row["answered_at"]),
+        "version": VERSION,
+    }
+
+
+def completed(row: dict) -> dict:
+    """The "completed" statement for one finished attempt row (see ``ATTEMPT_FIELDS``)."""
+    decisions = row["decisions"] or 0
+    maximum = MAX_POINTS * decisions
+    points = row["points"] or 0
+    scaled = round(points / maximum, 4) if maximum else 0.0
+    result: dict[str, object] = {
+        "completion": True,
+        "success": scaled >= PASS_SCALED,
+        "duration": iso_duration(
+            (row["finished_at"] - row["started_at"]) / timedelta(milliseconds=1)
+        ),
+        "extensions": {
+            extension("decisions"): decisions,
+            extension("diagnosis-accuracy"): (
+                round((row["diagnosis_right"] or 0) / decisions, 4) if decisions else 0.0
+            ),
+        },
+    }
+    if maximum:
+        result["score"] = {"raw": points, "min": -maximum, "max": maximum, "scaled": scaled}
+    return {
+        "id": statement_id("completed", row["id"]),
+        "actor": actor(row["user_id"], row["user__username"], row["user__email"], row["id"]),
+        "verb": verb("completed"),
+        "object": {
+            "objectType": "Activity",
+            "id": scenario_iri(row["scenario__slug"]),
+            "definition": {
+                "name": {"en-US": row["scenario__title"]},
+                "type": ACTIVITY_SIMULATION,
+            },
+        },
+        "result": result,
+        "context": {
+            "registration": str(row["id"]),
+            "platform": PLATFORM,
+            "language": "en",
+            "extensions": {extension("mode"): row["mode"]},
+        },
+        "timestamp": iso_time(row["finished_at"]),
+        "version": VERSION,
+    }
+
+
+CHOICES = [
+    {"id": style.value, "description": {"en-US": f"{style.value} {style.label}"}} for style in Style
+]
+
+
+# Checking statements against the rules of xAPI 1.0.3 ------------------------------------
+
+_DURATION = re.compile(
+    r"^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?"
+    r"(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$"
+)
+_IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
+
+
+def is_iri(value: object) -> bool:
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return bool(parts.scheme) and bool(parts.netloc or parts.path)
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_timestamp(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return moment.tzinfo is not None
+
+
+def _language_map(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def problems(statement: dict) -> list[str]:
+    """What breaks the xAPI 1.0.3 rules in ``statement``; empty when it is valid."""
+    found: list[str] = []
+    if "id" in statement and not _is_uuid(statement["id"]):
+        found.append("id is not a UUID")
+    for name in ("actor", "verb", "object"):
+        if name not in statement:
+            found.append(f"{name} is missing")
+    agent = statement.get("actor") or {}
+    ifis = [name for name in _IFIS if name in agent]
+    if len(ifis) != 1:
+        found.append(f"actor needs exactly one identifier, has {ifis or 'none'}")
+    if "mbox" in agent and not str(agent["mbox"]).startswith("mailto:"):
+        found.append("actor.mbox must start with mailto:")
+    if "account" in agent:
+        account = agent["account"]
+        if not is_iri(account.get("homePage")) or not account.get("name"):
+            found.append("actor.account needs a homePage IRL and a name")
+    verb = statement.get("verb") or {}
+    if not is_iri(verb.get("id")):
+        found.append("verb.id is not an IRI")
+    if "display" in verb and not _language_map(verb["display"]):
+        found.append("verb.display is not a language map")
+    target = statement.get("object") or {}
+    if target.get("objectType", "Activity") == "Activity":
+        if not is_iri(target.get("id")):
+            found.append("object.id is not an IRI")
+        definition = target.get("definition") or {}
+        if "type" in definition and not is_iri(definition["type"]):
+            found.append("object.definition.type is not an IRI")
+    result = statement.get("result")
+    if result is not None:
+        score = result.get("score")
+        if score is not None:
+            scaled = score.get("scaled")
+            if scaled is not None and not -1 <= scaled <= 1:
+                found.append("result.score.scaled is outside -1..1")
+            low, high, raw = score.get("min"), score.get("max"), score.get("raw")
+            if low is not None and high is not None and low >= high:
+                found.append("result.score.min is not below max")
+            if raw is not None and (
+                (low is not None and raw < low) or (high is not None and raw > high)
+            ):
+                found.append("result.score.raw is outside min..max")
+        if "duration" in result and not _DURATION.match(str(result["duration"])):
+            found.append("result.duration is not an ISO 8601 duration")
+        for name in ("success", "completion"):
+            if name in result and not isinstance(result[name], bool):
+                found.append(f"result.{name} is not true or false")
+        for key in result.get("extensions") or {}:
+            if not is_iri(key):
+                found.append(f"result extension {key!r} is not an IRI")
+    context = statement.get("context")
+    if context is not None:
+        if "registration" in context and not _is_uuid(context["registration"]):
+            found.append("context.registration is not a UUID")
+        for key in context.get("extensions") or {}:
+            if not is_iri(key):
+                found.append(f"context extension {key!r} is not an IRI")
+        for kind, activities in (context.get("contextActivities") or {}).items():
+            for activity in activities:
+                if not is_iri(activity.get("id")):
+                    found.append(f"context activity in {kind} has no IRI id")
+    if "timestamp" in statement and not _is_timestamp(statement["timestamp"]):
+        found.append("timestamp is not an ISO 8601 date-time with a time zone")
+    return found
