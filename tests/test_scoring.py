@@ -1,0 +1,157 @@
+"""Scoring an attempt: adaptability, style profile, range, diagnosis accuracy, misses, lateness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from scenarios.leadership import Miss, effectiveness, level, miss_direction
+from trainer.play.scoring import SECONDARY_MINIMUM, score, style_names
+
+
+@dataclass
+class A:
+    """An answer as scoring sees it, built from what was chosen and what was right."""
+
+    style: str
+    points: int
+    best_style: str
+    diagnosis_off: int
+    miss: str
+    late: bool = False
+
+
+def answer(chosen: str, best: str, diagnosis: str | None = None, late: bool = False) -> A:
+    readiness = f"R{best[1]}"
+    diagnosis = diagnosis or readiness
+    return A(
+        style=chosen,
+        points=effectiveness(chosen, readiness),
+        best_style=best,
+        diagnosis_off=abs(level(diagnosis) - level(readiness)),
+        miss=miss_direction(chosen, best),
+        late=late,
+    )
+
+
+def test_no_answers_scores_zero_without_dividing_by_zero():
+    result = score([])
+    assert (result.decisions, result.points, result.max_points, result.share) == (0, 0, 0, 0)
+    assert result.primary_styles == () and result.secondary_styles == ()
+    assert result.style_range == 0 and result.diagnosis_share == 0
+    assert result.habitual_miss == Miss.NONE and result.misses == 0
+    assert style_names(result.primary_styles) == "none"
+
+
+def test_a_perfect_run():
+    answers = [answer("S1", "S1"), answer("S2", "S2"), answer("S3", "S3"), answer("S4", "S4")]
+    result = score(answers)
+    assert (result.points, result.max_points, result.share) == (8, 8, 100)
+    assert result.best_fit == 4 and result.misses == 0
+    assert result.diagnosis_right == 4 and result.diagnosis_share == 100
+    assert result.style_range == 4
+    assert result.primary_styles == ("S1", "S2", "S3", "S4")  # a four-way tie
+    assert result.secondary_styles == ()
+
+
+def test_all_one_style():
+    answers = [answer("S1", best) for best in ("S1", "S2", "S3", "S4", "S1", "S1")]
+    result = score(answers)
+    assert result.style_counts == {"S1": 6, "S2": 0, "S3": 0, "S4": 0}
+    assert result.primary_styles == ("S1",) and result.secondary_styles == ()
+    assert result.style_range == 1
+    assert result.points == 2 + 1 - 1 - 2 + 2 + 2
+    assert result.over_directing == 3 and result.under_directing == 0
+    assert result.habitual_miss == Miss.OVER
+    assert style_names(result.primary_styles) == "S1 Directing"
+
+
+def test_all_wrong():
+    answers = [
+        answer("S4", "S1", diagnosis="R4"),
+        answer("S1", "S4", diagnosis="R1"),
+        answer("S4", "S1", diagnosis="R4"),
+    ]
+    result = score(answers)
+    assert (result.points, result.max_points, result.share) == (-6, 6, -100)
+    assert result.best_fit == 0 and result.diagnosis_right == 0
+    assert result.diagnosis_further == 3 and result.diagnosis_off_by_one == 0
+    assert result.under_directing == 2 and result.over_directing == 1
+    assert result.habitual_miss == Miss.UNDER
+    assert result.primary_styles == ("S4",) and result.secondary_styles == ()
+
+
+def test_timed_out_answers_still_count_and_are_counted_as_late():
+    answers = [answer("S1", "S1", late=True), answer("S2", "S1", late=True), answer("S1", "S1")]
+    result = score(answers)
+    assert result.late == 2
+    assert result.points == 2 + 1 + 2  # lateness never takes points away
+
+
+def test_diagnosis_accuracy_buckets():
+    answers = [
+        answer("S1", "S1", diagnosis="R1"),
+        answer("S1", "S1", diagnosis="R2"),
+        answer("S1", "S1", diagnosis="R3"),
+        answer("S1", "S1", diagnosis="R4"),
+        answer("S4", "S4", diagnosis="R3"),
+    ]
+    result = score(answers)
+    assert result.diagnosis_right == 1
+    assert result.diagnosis_off_by_one == 2
+    assert result.diagnosis_further == 2
+    assert result.diagnosis_share == 20
+
+
+def test_secondary_styles_need_at_least_two_uses():
+    answers = [answer("S2", "S2")] * 3 + [answer("S3", "S2")] * 2 + [answer("S4", "S4")]
+    result = score(answers)
+    assert SECONDARY_MINIMUM == 2
+    assert result.primary_styles == ("S2",)
+    assert result.secondary_styles == ("S3",)  # S4 once is in the range, not a secondary
+    assert result.style_range == 3
+
+
+def test_a_tie_for_primary_leaves_no_secondary_among_them():
+    answers = [answer("S1", "S1")] * 2 + [answer("S3", "S3")] * 2 + [answer("S2", "S1")] * 2
+    result = score(answers)
+    assert result.primary_styles == ("S1", "S2", "S3")
+    assert result.secondary_styles == ()
+
+
+def test_balanced_misses_have_no_habit():
+    result = score([answer("S1", "S2"), answer("S3", "S2"), answer("S2", "S2")])
+    assert result.over_directing == result.under_directing == 1
+    assert result.habitual_miss == Miss.NONE and result.misses == 2
+
+
+@pytest.mark.parametrize(
+    ("points", "decisions", "share"), [(1, 3, 17), (-1, 3, -17), (5, 6, 42), (0, 5, 0)]
+)
+def test_share_rounds_to_a_whole_percentage(points, decisions, share):
+    answers = [A("S1", 0, "S1", 0, "")] * decisions
+    answers[0] = A("S1", points, "S1", 0, "")
+    assert score(answers).share == share
+
+
+def test_style_rows_list_every_style_in_order():
+    rows = score([answer("S3", "S3")]).style_rows()
+    assert rows == [("S1", "Directing", 0), ("S2", "Coaching", 0), ("S3", "Supporting", 1),
+                    ("S4", "Delegating", 0)]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_scoring_real_answers_from_play(small_scenario):
+    from trainer.play.models import Attempt, Mode
+
+    attempt = Attempt.start(small_scenario, guest_token="t", mode=Mode.REFLECTIVE)
+    alarm = small_scenario.decision_points.get(key="alarm")
+    chaos = small_scenario.decision_points.get(key="chaos")
+    attempt.record_answer(point=alarm, option=alarm.options.get(style="S4"), diagnosis="R4")
+    attempt.advance(alarm)
+    attempt.record_answer(point=chaos, option=chaos.options.get(style="S1"), diagnosis="R2")
+    result = score(attempt.answers.all())
+    assert (result.points, result.max_points) == (0, 4)
+    assert result.under_directing == 1 and result.best_fit == 1
+    assert result.diagnosis_further == 1 and result.diagnosis_off_by_one == 1
