@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trainer.accounts import throttle
 from trainer.accounts.forms import SignupForm
 
 # Pages a guest can use: "continue without an account" leads back to one of these.
@@ -47,10 +48,23 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
     form = AuthenticationForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        auth_login(request, form.get_user())
-        return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
     status = 422 if form.is_bound else 200
+    if request.method == "POST":
+        address = throttle.client_address(request)
+        username = request.POST.get("username", "")
+        wait = throttle.retry_after(address, username)
+        if wait:
+            # The password is not even checked while paused.
+            form = AuthenticationForm(request, initial={"username": username})
+            context = {**_context(request, form), "paused": throttle.wait_message(wait)}
+            response = render(request, "registration/login.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            throttle.clear(username)
+            auth_login(request, form.get_user())
+            return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+        throttle.record_failure(address, username)
     return render(request, "registration/login.html", _context(request, form), status=status)
 
 
