@@ -812,3 +812,29 @@ def test_the_same_answer_sent_twice_is_not_a_conflict(guest, small_scenario):
     assert Answer.objects.count() == 1
     page = text(guest.get(second["Location"]))
     assert "Your first answer stands" not in page and "Your action: S1 Directing" in page
+
+
+def test_edited_content_shows_at_once_in_the_feedback(guest, small_scenario):
+    """The feedback's content-only parts are rendered once per process, keyed by the content."""
+    first = start(guest, small_scenario)
+    before = text(
+        guest.post(
+            f"/play/{first.pk}/answer/", answer_data(small_scenario, "alarm", "S3"), headers=HX
+        )
+    )
+    assert "Supporting leaves a frightened team without direction." in before
+    chosen = option(small_scenario, "alarm", "S3")
+    chosen.feedback = "Edited in the admin: supporting is too little, too late."
+    chosen.save()
+    alarm = point(small_scenario, "alarm")
+    alarm.happened = "An edited account of the morning."
+    alarm.save()
+    second = start(guest, small_scenario)
+    after = text(
+        guest.post(
+            f"/play/{second.pk}/answer/", answer_data(small_scenario, "alarm", "S3"), headers=HX
+        )
+    )
+    assert "Edited in the admin: supporting is too little, too late." in after
+    assert "An edited account of the morning." in after
+    assert "Supporting leaves a frightened team" not in after

@@ -79,8 +79,9 @@ class StyleArc:
 
 def style_arc(rows: list[tuple[str, str, str, int]]) -> StyleArc:
     """Lay out (moment, chosen style, best style, points) per decision, in play order."""
-    width, height = 640, 290
-    left, right, top, bottom = 132, 28, 22, 58
+    # Compact, so the labels stay legible when a phone scales the chart down.
+    width, height = 480, 270
+    left, right, top, bottom = 138, 16, 20, 54
     plot_w = width - left - right
     plot_h = height - top - bottom - 20  # the lowest row sits clear of the axis
     step_y = plot_h / (len(ROWS) - 1)

@@ -6,6 +6,7 @@ the answer (points, miss direction, lateness); no rule is computed twice.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -211,6 +212,7 @@ class Feedback:
 # gets a new entry and a stale one can never be served; the oldest entries go first.
 RENDERED_MAX = 4096
 _rendered_cache: dict[tuple, str] = {}
+_rendered_lock = threading.Lock()
 
 
 def _rendered(template: str, key: tuple, feedback: Feedback) -> SafeString:
@@ -226,9 +228,10 @@ def _rendered(template: str, key: tuple, feedback: Feedback) -> SafeString:
                 "compact": feedback.compact,
             },
         )
-        if len(_rendered_cache) >= RENDERED_MAX:
-            _rendered_cache.pop(next(iter(_rendered_cache)))
-        _rendered_cache[key] = html
+        with _rendered_lock:  # only on a miss; threads (runserver) may share the cache
+            while len(_rendered_cache) >= RENDERED_MAX:
+                _rendered_cache.pop(next(iter(_rendered_cache)))
+            _rendered_cache[key] = html
     return mark_safe(html)
 
 

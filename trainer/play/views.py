@@ -13,6 +13,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -104,6 +105,7 @@ def _answered_before(
     return render(request, "play/decision.html", context, status=409)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Start a new attempt at a scenario, in the mode the trainee chose."""
@@ -198,10 +200,13 @@ def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     # New, or the same answer sent twice (a double click): show its feedback either way.
     if not wants_fragment(request):
         return _see_other(attempt.get_absolute_url())
-    response = render(
-        request,
-        "play/decision.html#feedback",
-        _decision_context(attempt, point, options, answer=recorded),
+    # The hot path: the fragment needs nothing from the context processors, and htmx sends
+    # the CSRF token in a header (<body hx-headers>), so it renders without the request.
+    response = HttpResponse(
+        render_to_string(
+            "play/decision.html#feedback",
+            _decision_context(attempt, point, options, answer=recorded),
+        )
     )
     return trigger_client_event(
         response,
@@ -210,6 +215,7 @@ def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     )
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def proceed(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     """Continue: move on from the decision named in the form, along the branch it chose.

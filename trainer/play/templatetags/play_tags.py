@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.timesince import timesince
 
 from scenarios.leadership import Style
 from trainer.play.feedback import PROVENANCE_NOTES, duration
@@ -76,3 +78,13 @@ def behaviour(code: str) -> str:
         return capfirst(feedback_behaviour(code))
     except KeyError:
         return ""
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "just now", or "3 hours ago"."""
+    if not moment:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment)} ago"
