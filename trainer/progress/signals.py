@@ -24,12 +24,18 @@ log = logging.getLogger(__name__)
 def answer_saved(sender, instance: Answer, created: bool, raw: bool = False, **kwargs) -> None:
     if not created or raw:
         return
-    try:
-        with transaction.atomic():
-            tallies.add_answer(instance)
-    except Exception:
-        log.exception("could not add answer %s to cohort tallies; marking them stale", instance.pk)
-        tallies.mark_stale(tallies.cohorts_counting(instance.attempt))
+    # Most answers count in no cohort: find out with one read before opening a savepoint,
+    # so the answer's hot path pays for a transaction only when there is something to add.
+    cohort_ids = tallies.cohorts_counting(instance.attempt)
+    if cohort_ids:
+        try:
+            with transaction.atomic():
+                tallies.add_answer(instance, cohort_ids)
+        except Exception:
+            log.exception(
+                "could not add answer %s to cohort tallies; marking them stale", instance.pk
+            )
+            tallies.mark_stale(cohort_ids)
     if lrs.sending_enabled():
         try:
             with transaction.atomic():

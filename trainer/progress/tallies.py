@@ -161,9 +161,10 @@ def _add(cohort_id: int, row: dict[str, object]) -> None:
         CohortDayTally.objects.filter(cohort_id=cohort_id, **key).update(**changes)
 
 
-def add_answer(answer: Answer) -> None:
-    """Count a newly recorded answer in every cohort it belongs to."""
-    cohort_ids = cohorts_counting(answer.attempt)
+def add_answer(answer: Answer, cohort_ids: set[int] | None = None) -> None:
+    """Count a newly recorded answer in every cohort it belongs to (found if not given)."""
+    if cohort_ids is None:
+        cohort_ids = cohorts_counting(answer.attempt)
     if not cohort_ids:
         return
     row = _answer_row(answer)
