@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from scenarios import cache as content_cache
 from scenarios.loading import load_files
 from scenarios.models import Scenario
 from trainer.workshops.facilitators import make_facilitator
@@ -79,3 +80,11 @@ def small_scenario(db) -> Scenario:
 def bundled_scenarios(db) -> list[Scenario]:
     load_files()
     return list(Scenario.objects.all())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_cache():
+    """Each test starts with no decision points remembered from an earlier one."""
+    content_cache.clear()
+    yield
+    content_cache.clear()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -12,27 +14,32 @@ from trainer.play.models import REASON_MAX_LENGTH, Mode
 CONFIDENCE_LABELS = {1: "1 · a guess", 2: "2", 3: "3 · fairly sure", 4: "4", 5: "5 · certain"}
 
 
-class OptionField(forms.ModelChoiceField):
-    """One of the decision's options, checked against the options already loaded for it.
+class PickField(forms.Field):
+    """One value picked from a fixed set, posted by its key (``picks``: key to value).
 
-    The point's four options are loaded once (and reused to find the best fit), so
-    checking the posted id costs no query of its own.
+    The answer form's templates draw their radio buttons themselves, so these fields only
+    read the pick: a dictionary lookup, where ``ChoiceField`` and ``ModelChoiceField`` copy
+    and normalise their choices for every form (on every answer) and may query for them.
     """
 
-    options: list[Option] | None = None
+    widget = forms.RadioSelect
+    default_error_messages = {"invalid_choice": "Choose one of these."}
+
+    def __init__(self, *, picks: dict[str, object] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.picks = picks or {}
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if self.options is None:
-            return super().to_python(value)
-        wanted = str(value).strip()
-        for option in self.options:
-            if str(option.pk) == wanted:
-                return option
-        raise ValidationError(
-            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
+        picked = self.picks.get(str(value).strip())
+        if picked is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return picked
 
 
 class AnswerForm(forms.Form):
@@ -42,20 +49,16 @@ class AnswerForm(forms.Form):
     id from another point, or a made-up one, is rejected with a clear message.
     """
 
-    diagnosis = forms.ChoiceField(
+    diagnosis = PickField(
         label="How ready are they for this task?",
-        choices=[(r.value, f"{r.value}: {READINESS_PLAIN[r.value]}") for r in Readiness],
-        widget=forms.RadioSelect,
+        picks={r.value: r.value for r in Readiness},
         error_messages={
             "required": "Choose how ready the followers are (step 1).",
             "invalid_choice": "Readiness is one of R1, R2, R3 or R4. Choose one of them.",
         },
     )
-    option = OptionField(
+    option = PickField(
         label="What do you do?",
-        queryset=Option.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
         error_messages={
             "required": "Choose what you do (step 2).",
             "invalid_choice": "That action does not belong to this decision. Choose one of these.",
@@ -71,6 +74,7 @@ class AnswerForm(forms.Form):
     )
     reason = forms.CharField(
         label="Why? One line (optional)",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=f"Up to {REASON_MAX_LENGTH} characters. You will see it again in your debrief.",
         max_length=REASON_MAX_LENGTH,
         required=False,
@@ -84,22 +88,14 @@ class AnswerForm(forms.Form):
     def __init__(
         self, point: DecisionPoint, *args, options: list[Option] | None = None, **kwargs
     ) -> None:
-        """``options``: the point's options, if the caller has loaded them already.
-
-        The option field checks a posted id against ``self.options`` (no query of its own);
-        its queryset is the point's options only when the form loads them itself, since
-        building one costs time on the answer's hot path and nothing reads it there.
-        """
+        """``options``: the point's options, if the caller has loaded them already
+        (otherwise the form loads them: a prefetched list, or one query)."""
         super().__init__(*args, **kwargs)
         self.point = point
-        field = self.fields["option"]
         if options is None:
-            options = list(point.options.all())  # a prefetched list, or one query
-            field.queryset = point.options.all()
+            options = list(point.options.all())
         self.options: list[Option] = options
-        field.options = options
-        field.label_from_instance = lambda option: option.text
-        self.fields["reason"].widget.attrs.update({"autocomplete": "off"})
+        self.fields["option"].picks = {str(option.pk): option for option in options}
 
     def readiness_choices(self) -> list[tuple[str, str]]:
         return [(r.value, READINESS_PLAIN[r.value]) for r in Readiness]
@@ -121,7 +117,12 @@ class StartForm(forms.Form):
     )
 
 
-class PointForm(forms.Form):
-    """The decision a posted answer or Continue refers to, by its key."""
+def posted_point_key(data) -> str:
+    """The key of the decision a posted form names (its hidden ``point`` field), or ``""``
+    when it is missing or not a key at all. A plain check rather than a form: it runs on
+    every answer, and a form costs several times as much for one field."""
+    key = str(data.get("point", "")).strip()
+    return key if _POINT_KEY.fullmatch(key) else ""
 
-    point = forms.SlugField(max_length=80)
+
+_POINT_KEY = re.compile(r"[-a-zA-Z0-9_]{1,80}")

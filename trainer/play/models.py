@@ -14,13 +14,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from scenarios.cache import stamp_of
 from scenarios.leadership import Miss, Readiness, Style, level, miss_direction
 from scenarios.models import DecisionPoint, Option, Scenario
+from trainer.rows import Select, insert
 
 REASON_MAX_LENGTH = 280
 
@@ -68,6 +70,20 @@ class AttemptQuerySet(models.QuerySet):
     def self_paced(self) -> AttemptQuerySet:
         """Attempts a trainee plays alone (reflective or timed), not workshop answers."""
         return self.exclude(mode=Mode.WORKSHOP)
+
+    def stamped(self, pk: uuid.UUID) -> Attempt | None:
+        """The attempt with its scenario's content stamp (``content_stamp``), in one query.
+
+        For the answer's hot path: with the stamp, ``scenarios.cache`` gives the current
+        point and its options from memory. The query is built once (``trainer.rows``):
+        building and compiling the equivalent ``select_related`` on every call costs
+        several times what running it does.
+        """
+        connection = connections[self.db]
+        found = _STAMPED.first([Attempt._meta.pk.get_db_prep_value(pk, connection)], self.db)
+        if found is not None:
+            found.content_stamp = stamp_of(found.stamp_version, found.stamp_time)
+        return found
 
 
 class Attempt(models.Model):
@@ -259,10 +275,10 @@ class Attempt(models.Model):
             if transaction.get_connection().in_atomic_block:
                 # Inside a caller's transaction: a savepoint keeps it usable if we are refused.
                 with transaction.atomic():
-                    answer.save(force_insert=True)
+                    insert(answer)
             else:
                 # On its own, one INSERT is already atomic, and a refused one harms nothing.
-                answer.save(force_insert=True)
+                insert(answer)
         except IntegrityError:
             # A second answer to this decision: the first one stands.
             first = Answer.objects.filter(attempt=self, decision_point=point).first()
@@ -311,6 +327,13 @@ class Attempt(models.Model):
         self.points_done = attempt.points_done
         self.finished_at = attempt.finished_at
         return True
+
+
+_STAMPED = Select(
+    Attempt,
+    f'INNER JOIN "{Scenario._meta.db_table}" s ON s."id" = t."scenario_id" WHERE t."id" = %s',
+    {"stamp_version": 's."content_version"', "stamp_time": 's."updated_at"'},
+)
 
 
 def _best_option(point: DecisionPoint, options: Sequence[Option] | None = None) -> Option:

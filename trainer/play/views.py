@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from scenarios.cache import point_with_options
 from scenarios.models import DecisionPoint, Option, Scenario
 from scenarios.views import published_with_counts
 from trainer.play.debrief import debrief_for
 from trainer.play.feedback import feedback_for
-from trainer.play.forms import AnswerForm, PointForm, StartForm
+from trainer.play.forms import AnswerForm, StartForm, posted_point_key
 from trainer.play.guests import guest_token, owns
 from trainer.play.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
@@ -42,6 +43,21 @@ def _attempt_for(request: HtmxHttpRequest, attempt_id: UUID, *related: str) -> A
         attempt = None
     if attempt is None or attempt.mode == Mode.WORKSHOP or not owns(request, attempt):
         raise Http404("There is no attempt at this address for you.")
+    return attempt
+
+
+def _attempt_with_point(request: HtmxHttpRequest, attempt_id: UUID) -> Attempt:
+    """Like ``_attempt_for``, with the current point and its options (``current_options``)
+    taken from the per-process content cache: one query on the usual path."""
+    attempt = Attempt.objects.stamped(attempt_id)
+    if attempt is None or attempt.mode == Mode.WORKSHOP or not owns(request, attempt):
+        raise Http404("There is no attempt at this address for you.")
+    attempt.current_options = []
+    if attempt.current_point_id is not None:
+        point, attempt.current_options = point_with_options(
+            attempt.current_point_id, attempt.content_stamp
+        )
+        attempt.current_point = point
     return attempt
 
 
@@ -158,14 +174,14 @@ def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     htmx gets the feedback fragment (it replaces the form in place); a plain POST is
     redirected to the decision page, which now shows the same feedback.
     """
-    attempt = _attempt_for(request, attempt_id)
-    posted = PointForm(request.POST)
-    key = posted.cleaned_data["point"] if posted.is_valid() else ""
+    attempt = _attempt_with_point(request, attempt_id)
+    key = posted_point_key(request.POST)
     current = attempt.current_point
     if current is not None and current.key == key:
-        point = current
+        point, options = current, attempt.current_options
     else:
         point = DecisionPoint.objects.filter(scenario=attempt.scenario_id, key=key).first()
+        options = None
     try:
         earlier = attempt.check_answerable(point)
     except AnswerRefused as refusal:
@@ -173,7 +189,7 @@ def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     if earlier is not None:
         return _answered_before(request, attempt, earlier, point)
 
-    options = _options(point)
+    options = options if options is not None else _options(point)
     form = AnswerForm(point, request.POST, options=options)
     if not form.is_valid():
         context = _decision_context(attempt, point, options, form=form)
@@ -224,8 +240,7 @@ def proceed(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     behind in another tab) finds the attempt already moved on and changes nothing.
     """
     attempt = _attempt_for(request, attempt_id)
-    posted = PointForm(request.POST)
-    key = posted.cleaned_data["point"] if posted.is_valid() else ""
+    key = posted_point_key(request.POST)
     current = attempt.current_point
     if current is not None and current.key == key and not attempt.advance(current):
         messages.warning(request, "Answer this decision before you continue.")
