@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it is the first to see a view's exception: a database outage becomes a 503.
+    "trainer.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "trainer.urls"

@@ -1,0 +1,53 @@
+/* Every page: when the server cannot take what was just sent, say so, instead of nothing.
+
+   htmx leaves the page as it is when a request fails, which keeps what the person chose
+   but tells them nothing. A 503 carries the server's own message ("briefly unavailable,
+   not recorded, try again"); a request that never reached the server gets one of ours.
+   The message stays until the next request goes through. */
+(function () {
+  "use strict";
+
+  var UNREACHABLE = "The server could not be reached, so what you just sent was not " +
+    "recorded. Check your connection and try again in a moment.";
+
+  function region() {
+    return document.getElementById("connection-status");
+  }
+
+  function say(text) {
+    var box = region();
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function clear() {
+    var box = region();
+    if (box && !box.hidden) {
+      box.hidden = true;
+      box.textContent = "";
+    }
+  }
+
+  function textOf(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    return (holder.content.textContent || "").replace(/\s+/g, " ").trim();
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 503) {
+      event.detail.shouldSwap = false;
+      say(textOf(xhr.responseText) || UNREACHABLE);
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    say(UNREACHABLE);
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) clear();
+  });
+})();
