@@ -50,8 +50,10 @@ test: install-dev chromium lint
 	$(PY) manage.py validate_scenarios
 	$(VENV)/bin/pytest
 
+# Every benchmark on SQLite and PostgreSQL, then one table. BENCH_ARGS=--quick checks the
+# pipeline in a few minutes and writes nothing; BENCH_ARGS='--only sqlite' runs one database.
 bench: install-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -13,7 +13,8 @@ per database:
   hold rows in memory.
 
 It passes (exit 0) when every dashboard median and p95 is under 300 ms and the export's
-peak grows by less than 8 MiB between 10 % and 100 % of the rows.
+peak grows by less than 8 MiB between 10 % and 100 % of the rows. ``--quick`` makes 200
+learners with 10 answers each and times 3 runs, to check the pipeline; it writes nothing.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.summary import Row, crashed, exit_status
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "gh_bench_progress"
 BUDGET_MS = 300
 FLAT_MIB = 8
 STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+BENCHMARK = "cohort dashboard + CSV"  # its name in the combined table
+FULL = {"learners": 10_000, "answers": 30, "runs": 15}
+QUICK = {"learners": 200, "answers": 10, "runs": 3}
 
 
 def _worker(learners: int, answers: int, runs: int) -> dict:
@@ -210,20 +216,34 @@ def _markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=10_000)
-    parser.add_argument("--answers", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
-    if argv is None:
-        argv = sys.argv[1:] if __name__ == "__main__" else []
-    args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(_worker(args.learners, args.answers, args.runs)))
-        return 0
-    results, problems = [], []
+def _summary(result: dict) -> list[Row]:
+    """The headline figures for the combined table: the same checks as ``_verdict``."""
+    vendor, timings, export = result["vendor"], result["timings"], result["export"]
+    slowest, worst = max(timings.items(), key=lambda item: item[1]["p95"])
+    fast = all(t["median"] < BUDGET_MS and t["p95"] < BUDGET_MS for t in timings.values())
+    growth = export["peaks"].get("100", 0) - export["peaks"].get("10", 0)
+    return [
+        Row(
+            BENCHMARK,
+            vendor,
+            f"dashboard, {result['learners']:,} learners, slowest of {len(timings)} views",
+            f"{worst['p95']:.0f} ms p95 ({slowest})",
+            f"median and p95 under {BUDGET_MS} ms",
+            fast,
+        ),
+        Row(
+            BENCHMARK,
+            vendor,
+            f"CSV of {export['rows']:,} answers, peak memory growth 10 % to 100 %",
+            f"{growth:.1f} MiB",
+            f"under {FLAT_MIB} MiB",
+            growth < FLAT_MIB,
+        ),
+    ]
+
+
+def _run(args: argparse.Namespace, write: bool) -> list[Row]:
+    results, problems, rows = [], [], []
     for name, run in (("sqlite", _sqlite), ("postgresql", _postgres)):
         if args.only and args.only != name:
             continue
@@ -233,18 +253,53 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # report the database that could not run, go on with the other
             problems.append(f"{name}: {exc}")
             print(f"   failed: {exc}", flush=True)
+            rows.append(crashed(BENCHMARK, exc, name))
             continue
         results.append(result)
         problems += _verdict(result)
+        rows += _summary(result)
     markdown = _markdown(results)
     print(markdown)
-    if results:
+    if results and write:
         from bench.report import write_section
 
         write_section("cohort-dashboard", markdown)
     for problem in problems:
         print("FAIL:", problem)
-    return 1 if problems else 0
+    return rows
+
+
+def _with_defaults(args: argparse.Namespace) -> argparse.Namespace:
+    """Fill in the sizes not given: the real ones, or the quick ones with ``--quick``."""
+    for key, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    return args
+
+
+def collect(*, quick: bool = False, only: str | None = None, write: bool = True) -> list[Row]:
+    """Run the benchmark, print its tables and return its headline rows."""
+    args = argparse.Namespace(learners=None, answers=None, runs=None, quick=quick, only=only)
+    return _run(_with_defaults(args), write)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, help="10,000 by default, 200 with --quick")
+    parser.add_argument("--answers", type=int, help="30 by default, 10 with --quick")
+    parser.add_argument("--runs", type=int, help="15 by default, 3 with --quick")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    parser.add_argument(
+        "--quick", action="store_true", help="a small, short run that writes nothing"
+    )
+    if argv is None:
+        argv = sys.argv[1:] if __name__ == "__main__" else []
+    args = _with_defaults(parser.parse_args(argv))
+    if args.worker:
+        print(json.dumps(_worker(args.learners, args.answers, args.runs)))
+        return 0
+    return exit_status(_run(args, write=not args.quick))
 
 
 if __name__ == "__main__":
