@@ -14,6 +14,9 @@ HEADER = """# Benchmarks
 Figures from `make bench`: first a summary of every benchmark's headline figures against its
 target, on SQLite and on PostgreSQL, then a section written by each benchmark it names. They
 are measurements of one machine on one day, not promises; run `make bench` to measure yours.
+The bare view's rate in the answer benchmark is the yardstick of the machine on the day:
+the same code on the same kind of machine has measured it anywhere from 1,800 to 3,200
+requests/s, and every other figure moves with it.
 """
 # The first line of any section, whatever benchmark wrote it.
 ANY_SECTION = re.compile(r"^<!-- [\w.-]+:start -->", re.M)
