@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import audit, screenshot
+from tests.browser.conftest import ARTIFACTS, audit
 from trainer.middleware import unavailable_response
 from trainer.play.models import Answer
 
@@ -56,7 +56,8 @@ def test_an_answer_refused_with_503_says_so_and_keeps_the_form(page: Page, small
     expect(page.get_by_label(ACTION)).to_be_checked()  # nothing to choose again
     assert Answer.objects.count() == 0
     audit(page)
-    page.screenshot(path="test-results/play-answer-refused.png")  # the viewport, as seen
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "play-answer-refused.png")  # the viewport, as seen
 
     page.unroute("**/answer/")
     page.get_by_role("button", name="Submit my answer").click()
