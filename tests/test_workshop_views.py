@@ -830,6 +830,9 @@ def test_full_pages_are_not_cached_and_vary_on_htmx(host, workshop):
 
 
 def _queries(client: Client, url: str) -> int:
+    """Queries for one poll, once the decision's options are in the process's memory
+    (the first request after a content change reads them: two queries, once)."""
+    client.get(url, headers=HX)
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, headers=HX)
     assert response.status_code == 200
@@ -866,3 +869,20 @@ def test_poll_queries_stay_fixed_from_1_to_1000_participants(
     for url in urls:
         with django_assert_max_num_queries(12):
             host.get(url, headers=HX)
+
+
+def test_an_option_edited_mid_workshop_shows_on_the_next_screen(host, workshop):
+    """The room's options come from each process's memory while the scenario is unchanged;
+    an edit in the admin changes the scenario's stamp, so the next screen shows it."""
+    workshop.open_next()
+    _crowd(workshop, 1)
+    session = host.session
+    session["workshop_participants"] = {str(workshop.pk): Participant.objects.get().pk}
+    session.save()
+    assert "Give three short orders" in host.get(_screen(workshop)).content.decode()
+    option = _fresh(workshop).current_step.decision_point.options.get(style="S1")
+    option.text = "Give two short orders, then listen."
+    option.save()
+    page = host.get(_screen(workshop)).content.decode()
+    assert "Give two short orders, then listen." in page
+    assert "Give three short orders" not in page

@@ -97,8 +97,16 @@ class AnswerForm(forms.Form):
         self.options: list[Option] = options
         self.fields["option"].picks = {str(option.pk): option for option in options}
 
-    def readiness_choices(self) -> list[tuple[str, str]]:
-        return [(r.value, READINESS_PLAIN[r.value]) for r in Readiness]
+    reason_max = REASON_MAX_LENGTH
+
+    def confidence_options(self) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) for the confidence menu, which the template draws."""
+        chosen = self["confidence"].value()
+        chosen = "" if chosen is None else str(chosen)
+        return [
+            (str(value), label, str(value) == chosen)
+            for value, label in self.fields["confidence"].choices
+        ]
 
     def readiness_rows(self) -> list[tuple[str, str, str]]:
         """(code, short label, plain description) for R1-R4."""

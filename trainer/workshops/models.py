@@ -449,8 +449,10 @@ class Participant(models.Model):
         confidence: int | None = None,
         reason: str = "",
         now: datetime | None = None,
+        options: list[Option] | None = None,
     ) -> tuple[Answer, bool]:
-        """Record this participant's answer through ``Attempt.record_answer``.
+        """Record this participant's answer through ``Attempt.record_answer``
+        (``options``: the point's options, when the caller has them).
 
         The attempt's ``current_point`` is what the room's transitions set, so the attempt
         itself refuses an answer when nothing is open or after the lock. Refusals are
@@ -473,6 +475,7 @@ class Participant(models.Model):
                     confidence=confidence,
                     reason=reason,
                     now=now,
+                    options=options,
                 )
                 if not created:
                     transaction.set_rollback(True)  # nothing changed: no new revision

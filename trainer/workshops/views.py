@@ -13,7 +13,8 @@ from functools import lru_cache
 import segno
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Count, prefetch_related_objects
+from django.db import connections, router
+from django.db.models import Count
 from django.http import (
     Http404,
     HttpResponse,
@@ -29,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from scenarios.cache import point_with_options, stamp_of
 from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Style
 from scenarios.models import DecisionPoint
 from trainer.play.forms import AnswerForm
@@ -83,18 +85,25 @@ def _workshop_for(request: HtmxHttpRequest, pk: int) -> Workshop:
 
 def _participant_at(request: HtmxHttpRequest, workshop_id: int) -> Participant | None:
     """This browser's participant in the workshop (by session, or by account), with their
-    attempt and the workshop's current decision, in one query."""
+    attempt and the workshop's current step in one query; the step's decision comes from
+    the per-process content cache, since the whole room asks for the same one at once."""
     queryset = Participant.objects.filter(workshop_id=workshop_id).select_related(
-        "attempt", "workshop__scenario", "workshop__current_step__decision_point"
+        "attempt", "workshop__scenario", "workshop__current_step"
     )
+    participant = None
     participant_id = request.session.get(SESSION_KEY, {}).get(str(workshop_id))
     if participant_id is not None:
         participant = queryset.filter(pk=participant_id).first()
-        if participant is not None:
-            return participant
-    if request.user.is_authenticated:
-        return queryset.filter(user=request.user).first()
-    return None
+    if participant is None and request.user.is_authenticated:
+        participant = queryset.filter(user=request.user).first()
+    if participant is not None:
+        workshop = participant.workshop
+        step = workshop.current_step
+        if step is not None:
+            scenario = workshop.scenario
+            stamp = stamp_of(scenario.content_version, scenario.updated_at)
+            step.decision_point = point_with_options(step.decision_point_id, stamp)[0]
+    return participant
 
 
 def _remember(request: HtmxHttpRequest, participant: Participant) -> None:
@@ -435,6 +444,15 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
 # The participant's screen -------------------------------------------------------------------
 
 
+def _options_of(workshop: Workshop, point: DecisionPoint) -> list:
+    """The point's options in order, from the per-process content cache: the whole room
+    asks for the same four at once. ``workshop.scenario`` must be loaded (it carries the
+    content stamp)."""
+    scenario = workshop.scenario
+    stamp = stamp_of(scenario.content_version, scenario.updated_at)
+    return point_with_options(point.pk, stamp)[1]
+
+
 def _participant_context(
     workshop: Workshop,
     participant: Participant,
@@ -463,9 +481,9 @@ def _participant_context(
     context["answer"] = answer
     context["point"] = point
     if workshop.status == Status.OPEN and answer is None:
-        context["form"] = form or AnswerForm(point)
+        context["form"] = form or AnswerForm(point, options=_options_of(workshop, point))
     if workshop.status == Status.REVEALED:
-        best = point.options.order_by("-points").first()
+        best = max(_options_of(workshop, point), key=lambda option: option.points)
         context["best"] = best
         context["best_style_plain"] = STYLE_PLAIN[best.style]
         context["readiness_plain"] = READINESS_PLAIN[point.readiness]
@@ -538,9 +556,9 @@ def _answer(
         if Answer.objects.filter(attempt=person.attempt, decision_point=point).exists():
             return None, ("info", ALREADY), None
         return None, ("error", person.closed_message(point)), None
-    # One query for the options, shared by the form and by record_answer's best fit.
-    prefetch_related_objects([point], "options")
-    form = AnswerForm(point, data)
+    # The options, shared by the form and by record_answer's best fit.
+    options = _options_of(workshop, point)
+    form = AnswerForm(point, data, options=options)
     if not form.is_valid():
         return form, None, None
     try:
@@ -550,6 +568,7 @@ def _answer(
             diagnosis=form.cleaned_data["diagnosis"],
             confidence=form.cleaned_data["confidence"],
             reason=form.cleaned_data["reason"],
+            options=options,
         )
     except AnswerRefused as refused:
         return None, ("error", refused.message), None
@@ -565,10 +584,36 @@ def _poll_304(request: HtmxHttpRequest, screen: str, pk: int, counter: str) -> H
     """The cheap path of a poll: one query for the counter, and a 304 if it matches."""
     if "If-None-Match" not in request.headers:
         return None
-    version = Workshop.objects.filter(pk=pk).values_list(counter, flat=True).first()
+    version = _counter(pk, counter)
     if version is None:
         raise Http404("No such workshop.")
     return not_modified(request, screen_etag(request, screen, pk, version))
+
+
+_COUNTER_SQL: dict[tuple[str, str], str] = {}
+
+
+def _counter(pk: int, counter: str) -> int | None:
+    """A workshop's ``stage`` or ``revision``, read with SQL written once per database.
+
+    Every phone in the room polls every two seconds and most polls end here, so this is
+    the workshop's busiest query; built by the ORM it costs several times its running.
+    """
+    alias = router.db_for_read(Workshop)
+    connection = connections[alias]
+    sql = _COUNTER_SQL.get((alias, counter))
+    if sql is None:
+        quote = connection.ops.quote_name
+        column = Workshop._meta.get_field(counter).column  # a field name, or FieldDoesNotExist
+        sql = (
+            f"SELECT {quote(column)} FROM {quote(Workshop._meta.db_table)} "
+            f"WHERE {quote(Workshop._meta.pk.column)} = %s"
+        )
+        _COUNTER_SQL[(alias, counter)] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def _render_live(
