@@ -32,6 +32,11 @@ def stamp_of(content_version: int, updated_at) -> tuple:
     return (content_version, updated_at)
 
 
+def in_scenario(scenario, point_id: int) -> tuple[DecisionPoint, list[Option]]:
+    """``point_with_options`` for a caller holding the freshly read ``scenario`` row."""
+    return point_with_options(point_id, stamp_of(scenario.content_version, scenario.updated_at))
+
+
 def point_with_options(point_id: int, stamp: Hashable) -> tuple[DecisionPoint, list[Option]]:
     """The point and its options in their order, from memory while ``stamp`` is current.
 

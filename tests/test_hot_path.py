@@ -222,3 +222,13 @@ def test_a_remembered_point_leaves_three_queries_per_answer(small_scenario):
     assert "feedback-heading" in text(response)
     statements = [query["sql"].split()[0].upper() for query in queries]
     assert statements == ["SELECT", "SELECT", "INSERT"], statements
+
+
+def test_scalar_reads_one_value_or_none(attempt):
+    from trainer.rows import Scalar
+
+    points_done = Scalar(Attempt, "points_done", "{id} = %s")
+    key = Attempt._meta.pk.get_db_prep_value(attempt.pk, connection)
+    assert points_done.first([key]) == 0
+    missing = Attempt._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
+    assert points_done.first([missing]) is None

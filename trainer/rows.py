@@ -2,7 +2,9 @@
 
 The ORM builds and compiles its SQL anew on every call, which costs several times what
 running it does; on the answer's path (every answer a trainee gives) that is most of the
-time spent. Two tools for such paths, each keeping the ORM's behaviour:
+time spent. Tools for such paths, each keeping the ORM's behaviour:
+
+``Scalar`` reads one column of one row (a session's data, a workshop's counter).
 
 ``Select`` reads rows of one model (plus any extra columns) with SQL written once, and
 turns them into instances the ORM's way: each column through the database's and the
@@ -20,6 +22,43 @@ from __future__ import annotations
 
 from django.db import connections, models, router, transaction
 from django.db.models.signals import post_save, pre_save
+
+
+class Scalar:
+    """``SELECT <field> FROM <table> WHERE <where>``, built once per database.
+
+    ``where`` names fields in braces (``"{session_key} = %s"``); they become quoted
+    columns. The value comes as the driver gives it, which for text and integers is what
+    the ORM would give.
+    """
+
+    def __init__(self, model: type[models.Model], field: str, where: str):
+        self.model = model
+        self.field = field
+        self.where = where
+        self._sql: dict[str, str] = {}
+
+    def _prepare(self, alias: str) -> str:
+        sql = self._sql.get(alias)
+        if sql is None:
+            quote = connections[alias].ops.quote_name
+            meta = self.model._meta
+            columns = {f.name: quote(f.column) for f in meta.concrete_fields}
+            columns.update({f.attname: quote(f.column) for f in meta.concrete_fields})
+            sql = (
+                f"SELECT {columns[self.field]} FROM {quote(meta.db_table)} "
+                f"WHERE {self.where.format(**columns)}"
+            )
+            self._sql[alias] = sql
+        return sql
+
+    def first(self, params: list, using: str | None = None):
+        """The value of the first row, or ``None`` when there is none."""
+        alias = using or router.db_for_read(self.model)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(self._prepare(alias), params)
+            row = cursor.fetchone()
+        return None if row is None else row[0]
 
 
 class Select:

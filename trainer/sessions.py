@@ -9,28 +9,24 @@ once; writing, expiry and everything else stay Django's own. Set as ``SESSION_EN
 from __future__ import annotations
 
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
+
+from trainer.rows import Scalar
+
+_DATA = Scalar(Session, "session_data", "{session_key} = %s AND {expire_date} > %s")
 
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        model = self.model
-        using = router.db_for_read(model)
-        connection = connections[using]
-        quote = connection.ops.quote_name
-        sql = (
-            f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
-        )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
-            row = cursor.fetchone()
-        if row is None:
+        using = router.db_for_read(self.model)
+        now = connections[using].ops.adapt_datetimefield_value(timezone.now())
+        data = _DATA.first([self.session_key, now], using)
+        if data is None:
             self._session_key = None  # as Django does: a missing or expired key is forgotten
             return None
-        return _Stored(row[0])
+        return _Stored(data)
 
 
 class _Stored:

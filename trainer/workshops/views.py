@@ -13,7 +13,6 @@ from functools import lru_cache
 import segno
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db import connections, router
 from django.db.models import Count
 from django.http import (
     Http404,
@@ -30,12 +29,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from scenarios.cache import point_with_options, stamp_of
+from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Style
 from scenarios.models import DecisionPoint
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import score, style_names
+from trainer.rows import Scalar
 from trainer.workshops import charts, codes, export, room, throttle
 from trainer.workshops.facilitators import is_facilitator
 from trainer.workshops.forms import ControlForm, JoinCodeForm, JoinNameForm, WorkshopForm
@@ -100,9 +100,7 @@ def _participant_at(request: HtmxHttpRequest, workshop_id: int) -> Participant |
         workshop = participant.workshop
         step = workshop.current_step
         if step is not None:
-            scenario = workshop.scenario
-            stamp = stamp_of(scenario.content_version, scenario.updated_at)
-            step.decision_point = point_with_options(step.decision_point_id, stamp)[0]
+            step.decision_point = in_scenario(workshop.scenario, step.decision_point_id)[0]
     return participant
 
 
@@ -448,9 +446,7 @@ def _options_of(workshop: Workshop, point: DecisionPoint) -> list:
     """The point's options in order, from the per-process content cache: the whole room
     asks for the same four at once. ``workshop.scenario`` must be loaded (it carries the
     content stamp)."""
-    scenario = workshop.scenario
-    stamp = stamp_of(scenario.content_version, scenario.updated_at)
-    return point_with_options(point.pk, stamp)[1]
+    return in_scenario(workshop.scenario, point.pk)[1]
 
 
 def _participant_context(
@@ -584,36 +580,15 @@ def _poll_304(request: HtmxHttpRequest, screen: str, pk: int, counter: str) -> H
     """The cheap path of a poll: one query for the counter, and a 304 if it matches."""
     if "If-None-Match" not in request.headers:
         return None
-    version = _counter(pk, counter)
+    version = _COUNTERS[counter].first([pk])
     if version is None:
         raise Http404("No such workshop.")
     return not_modified(request, screen_etag(request, screen, pk, version))
 
 
-_COUNTER_SQL: dict[tuple[str, str], str] = {}
-
-
-def _counter(pk: int, counter: str) -> int | None:
-    """A workshop's ``stage`` or ``revision``, read with SQL written once per database.
-
-    Every phone in the room polls every two seconds and most polls end here, so this is
-    the workshop's busiest query; built by the ORM it costs several times its running.
-    """
-    alias = router.db_for_read(Workshop)
-    connection = connections[alias]
-    sql = _COUNTER_SQL.get((alias, counter))
-    if sql is None:
-        quote = connection.ops.quote_name
-        column = Workshop._meta.get_field(counter).column  # a field name, or FieldDoesNotExist
-        sql = (
-            f"SELECT {quote(column)} FROM {quote(Workshop._meta.db_table)} "
-            f"WHERE {quote(Workshop._meta.pk.column)} = %s"
-        )
-        _COUNTER_SQL[(alias, counter)] = sql
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+# The room's two counters; every phone polls one every two seconds, so these are the
+# workshop's busiest queries, built once (trainer.rows) instead of by the ORM each time.
+_COUNTERS = {name: Scalar(Workshop, name, "{id} = %s") for name in ("stage", "revision")}
 
 
 def _render_live(
