@@ -1,9 +1,8 @@
 """Production settings for bench.answer_throughput, with the SQLite file somewhere disposable.
 
-``trainer.settings`` gives SQLite its production options only for its own file under var/
-(a ``DATABASE_URL`` naming SQLite gets none of them). The benchmark keeps every one of those
-options and only moves the file, to the path in ``BENCH_SQLITE_PATH``. PostgreSQL goes
-through ``DATABASE_URL`` as in production.
+The benchmark keeps every production option of ``trainer.settings`` (for SQLite: WAL, the
+busy timeout, immediate transactions) and only moves the SQLite file out of var/, to the
+path in ``BENCH_SQLITE_PATH``. PostgreSQL goes through ``DATABASE_URL`` as in production.
 """
 
 from __future__ import annotations

@@ -232,3 +232,66 @@ def test_scalar_reads_one_value_or_none(attempt):
     assert points_done.first([key]) == 0
     missing = Attempt._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
     assert points_done.first([missing]) is None
+
+
+# --- The database's side ------------------------------------------------------------------
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_on_postgresql_the_statements_written_once_are_prepared_once(small_scenario):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from trainer.rows import Scalar
+
+    guest = Client()
+    data = answer_data(small_scenario, "alarm", "S1")
+    for _ in range(3):
+        attempt = start(guest, small_scenario)
+        response = guest.post(f"/play/{attempt.pk}/answer/", data, headers=HX)
+        assert "feedback-heading" in text(response)
+    prepared = _prepared_statements()
+    for table in ("django_session", "play_attempt", "play_answer"):
+        naming = [sql for sql in prepared if f'"{table}"' in sql.split("WHERE")[0]]
+        assert len(naming) == 1, (table, prepared)
+
+    # With prepared statements turned off (DB_PREPARED_STATEMENTS=0), the same reads go
+    # through the usual cursor and nothing more is prepared.
+    points_done = Scalar(Attempt, "points_done", "{id} = %s AND {points_done} >= %s")
+    key = Attempt._meta.pk.get_db_prep_value(attempt.pk, connection)
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        assert points_done.first([key, 0]) == 0
+    finally:
+        connection.connection.prepare_threshold = threshold
+    assert _prepared_statements() == prepared
+    assert points_done.first([key, 0]) == 0
+    assert len(_prepared_statements()) == len(prepared) + 1
+
+
+def test_answers_keep_only_the_indexes_their_lookups_need():
+    """Every index costs a write on every answer: the foreign keys to the attempt and the
+    decision point have none of their own, since wider indexes lead with them."""
+    table = Answer._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # Django's introspection cannot parse this table
+            cursor.execute(f'PRAGMA index_list("{table}")')
+            names = [row[1] for row in cursor.fetchall()]
+            indexed = []
+            for name in names:
+                cursor.execute(f'PRAGMA index_info("{name}")')
+                indexed.append(tuple(row[2] for row in sorted(cursor.fetchall())))
+        else:
+            constraints = connection.introspection.get_constraints(cursor, table)
+            indexed = [
+                tuple(c["columns"]) for c in constraints.values() if c["index"] or c["unique"]
+            ]
+    assert ("attempt_id",) not in indexed and ("decision_point_id",) not in indexed
+    assert ("attempt_id", "decision_point_id") in indexed
+    assert ("decision_point_id", "style") in indexed
+    assert ("option_id",) in indexed  # Option's PROTECT looks answers up by it

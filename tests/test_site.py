@@ -92,3 +92,35 @@ def test_sqlite_is_tuned_for_concurrent_writers(settings) -> None:
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def _database_settings(**env: str) -> dict:
+    """``DATABASES["default"]`` as trainer.settings builds it with ``env`` (a fresh process)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, trainer.settings as s; print(json.dumps(s.DATABASES['default'], default=str))"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def test_a_sqlite_file_named_in_database_url_is_tuned_as_the_default_one(tmp_path) -> None:
+    default = _database_settings()
+    named = _database_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    assert named["NAME"].endswith("elsewhere.sqlite3")
+    assert named["OPTIONS"] == default["OPTIONS"]
+    assert "journal_mode=WAL" in named["OPTIONS"]["init_command"]
+
+
+def test_postgresql_prepares_the_hot_statements_unless_told_not_to() -> None:
+    url = "postgres://postgres@127.0.0.1:5432/anything"
+    assert _database_settings(DATABASE_URL=url)["OPTIONS"]["prepare_threshold"] == 0
+    off = _database_settings(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
+    assert "prepare_threshold" not in off.get("OPTIONS", {})

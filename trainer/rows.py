@@ -16,12 +16,40 @@ and the like) and its conversion for the database, the new primary key set on th
 instance, and the instance marked as saved. It takes plain models with an auto-increment
 integer key only (no inheritance, no generated or database-default columns) and says
 so otherwise.
+
+On PostgreSQL all three bind their parameters on the server and have each statement
+prepared on its first run in a connection (``_cursor``), so later runs skip parsing and
+planning: that halves the database server's work for these small statements (measured).
+The ORM's own queries keep Django's client-side binding.
 """
 
 from __future__ import annotations
 
 from django.db import connections, models, router, transaction
 from django.db.models.signals import post_save, pre_save
+
+
+def _cursor(connection):
+    """A cursor for SQL written once, wrapped as ``connection.cursor()`` wraps its own (so
+    errors become Django's).
+
+    On PostgreSQL, when the connection allows prepared statements (``prepare_threshold``
+    in the database's OPTIONS, set by ``trainer.settings``), the cursor binds parameters
+    on the server, and psycopg prepares each statement the first time it runs on the
+    connection. Elsewhere, with prepared statements turned off, or while queries are being
+    logged (``DEBUG``, tests counting queries: a prepared statement runs by name, so the
+    log would have no SQL to show), it is the usual cursor.
+    """
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
 
 class Scalar:
@@ -55,7 +83,7 @@ class Scalar:
     def first(self, params: list, using: str | None = None):
         """The value of the first row, or ``None`` when there is none."""
         alias = using or router.db_for_read(self.model)
-        with connections[alias].cursor() as cursor:
+        with _cursor(connections[alias]) as cursor:
             cursor.execute(self._prepare(alias), params)
             row = cursor.fetchone()
         return None if row is None else row[0]
@@ -104,7 +132,7 @@ class Select:
         alias = using or router.db_for_read(self.model)
         sql, attnames, converters = self._prepare(alias)
         connection = connections[alias]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
@@ -163,7 +191,7 @@ def insert(instance: models.Model) -> None:
     values = [
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
     ]
-    with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(using=alias), _cursor(connection) as cursor:
         cursor.execute(sql, values)
         if returning:
             key = cursor.fetchone()[0]

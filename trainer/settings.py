@@ -133,14 +133,22 @@ TEMPLATES = [
 ]
 
 # The database: a SQLite file by default, PostgreSQL (or another) through DATABASE_URL.
+# SQLite, wherever its file is, gets the options that let several processes write:
+# writers queue behind one another instead of failing with "database is locked"
+# (IMMEDIATE takes the write lock when a transaction starts, and the busy timeout lets a
+# waiting writer retry for several seconds), and WAL lets readers go on meanwhile.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT", 10, minimum=1),
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;",
+}
+# Each process keeps its connection: opening one costs a round trip and setup (for SQLite,
+# the PRAGMAs above, and closing the last one checkpoints the WAL) on every request otherwise.
+CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        DATABASES = {
-            "default": dj_database_url.parse(
-                DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
-            )
-        }
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -150,21 +158,17 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "golden_hour.sqlite3",
-            # Each process keeps its connection: opening one runs the PRAGMAs below, and
-            # closing the last one checkpoints the WAL, both on every request otherwise.
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60, minimum=0),
-            "OPTIONS": {
-                # Writers queue behind one another instead of failing with "database is locked":
-                # IMMEDIATE takes the write lock when a transaction starts, and the busy timeout
-                # lets a waiting writer retry for several seconds.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 10, minimum=1),
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                ),
-            },
+            "CONN_MAX_AGE": CONN_MAX_AGE,
         }
     }
+_engine = DATABASES["default"]["ENGINE"]
+if _engine == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+elif _engine == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # The statements written once for hot paths (trainer/rows.py) are prepared on their
+    # first run in each connection; Django's own queries are never prepared. Turn this off
+    # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DATABASES["default"]["TEST"] = {"NAME": None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

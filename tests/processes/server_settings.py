@@ -4,8 +4,7 @@ Everything is ``trainer.settings`` as deployed, with two things moved out of ``v
 the collected static files (``GH_PROC_STATIC_ROOT``: ``DEBUG=0`` serves them from a
 manifest, and ``var/`` belongs to whoever runs the app on this machine), and, when
 ``DATABASE_URL`` is unset, the SQLite file (``GH_PROC_SQLITE_PATH``). The SQLite file keeps
-every production option (WAL, busy timeout, immediate transactions); a ``DATABASE_URL``
-naming SQLite would get none of them.
+every production option (WAL, busy timeout, immediate transactions).
 """
 
 from __future__ import annotations

@@ -351,8 +351,15 @@ class Answer(models.Model):
     the scenario's content is edited later.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    decision_point = models.ForeignKey(DecisionPoint, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: "one_answer_per_point" (attempt, decision_point) and the index
+    # on (decision_point, style) lead with these columns and serve every lookup by them, and
+    # each index less is one write less on every answer.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    decision_point = models.ForeignKey(
+        DecisionPoint, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
     sequence = models.PositiveSmallIntegerField()
     style = models.CharField(max_length=2, choices=Style.choices)
