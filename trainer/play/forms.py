@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from django import forms
@@ -14,7 +15,23 @@ from trainer.play.models import REASON_MAX_LENGTH, Mode
 CONFIDENCE_LABELS = {1: "1 · a guess", 2: "2", 3: "3 · fairly sure", 4: "4", 5: "5 · certain"}
 
 
-class PickField(forms.Field):
+class DrawnField:
+    """A form field whose input the template draws itself, so its widget is never used.
+
+    Every form deep-copies its class's fields, widgets and choices included, which on the
+    answer form cost more than reading the answer. A drawn field is copied shallowly
+    instead: the copies share the widget, the error messages and the validators, none of
+    which a form changes. Anything set on a form's field replaces an attribute of its own
+    copy (as ``AnswerForm`` sets ``option.picks``).
+    """
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        memo[id(self)] = copied
+        return copied
+
+
+class PickField(DrawnField, forms.Field):
     """One value picked from a fixed set, posted by its key (``picks``: key to value).
 
     The answer form's templates draw their radio buttons themselves, so these fields only
@@ -42,6 +59,14 @@ class PickField(forms.Field):
         return picked
 
 
+class DrawnTypedChoiceField(DrawnField, forms.TypedChoiceField):
+    pass
+
+
+class DrawnCharField(DrawnField, forms.CharField):
+    pass
+
+
 class AnswerForm(forms.Form):
     """Step 1: diagnose readiness. Step 2: choose an action. Optional confidence and reason.
 
@@ -64,7 +89,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": "That action does not belong to this decision. Choose one of these.",
         },
     )
-    confidence = forms.TypedChoiceField(
+    confidence = DrawnTypedChoiceField(
         label="Confidence (optional)",
         choices=[("", "Not saying")] + [(str(n), label) for n, label in CONFIDENCE_LABELS.items()],
         coerce=int,
@@ -72,7 +97,7 @@ class AnswerForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Confidence goes from 1 to 5."},
     )
-    reason = forms.CharField(
+    reason = DrawnCharField(
         label="Why? One line (optional)",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=f"Up to {REASON_MAX_LENGTH} characters. You will see it again in your debrief.",
