@@ -9,9 +9,12 @@ from unittest import mock
 
 import pytest
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import PASSWORD
+from tests.test_play_support import answer, start
 from tests.test_progress_support import BEST_RUN, POOR_RUN, join, make_cohort, play
 from trainer.play.models import Answer, Mode
 from trainer.progress import tallies
@@ -239,6 +242,24 @@ def test_tallies_match_a_count_from_the_answers(cohort, trainee, other_trainee, 
 
     assert cohort_figures(Scope().tallies(cohort)) == live
     tallies.rebuild(cohort)
+    assert cohort_figures(Scope().tallies(cohort)) == live
+
+
+def test_a_member_who_played_as_a_guest_brings_those_answers_on_login(
+    cohort, trainee, small_scenario
+):
+    join(cohort, trainee)
+    play(trainee, small_scenario, BEST_RUN)
+    browser = Client()
+    attempt = start(browser, small_scenario)
+    answer(browser, attempt, "alarm", "S3")
+    browser.post("/accounts/login/", {"username": trainee.username, "password": PASSWORD})
+    live = Figures.of(tallies.cohort_answers(cohort).aggregate(**answer_sums()))
+    assert live.answers == 3  # two from the account, one brought from the guest attempt
+    from trainer.progress.stats import Scope, cohort_figures
+
+    cohort.refresh_from_db()
+    assert not cohort.tallies_stale  # counted at once, not left for a recount
     assert cohort_figures(Scope().tallies(cohort)) == live
 
 

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from secrets import compare_digest
 
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 from trainer.play.models import Attempt, new_guest_token
 
 SESSION_KEY = "guest_token"
+
+# Sent after guest attempts became an account's, with ``user`` and ``attempt_ids``. The
+# change is a bulk UPDATE, which sends no save signals; whatever keeps figures per
+# account (the progress app's cohort tallies) listens to this instead.
+attempts_claimed = Signal()
 
 
 def guest_token(request: HttpRequest, *, create: bool = False) -> str:
@@ -53,6 +59,10 @@ def claim_guest_attempts(request: HttpRequest | None, user) -> int:
     token = request.session.pop(SESSION_KEY, "")
     if not token or user is None or not user.is_authenticated:
         return 0
-    return Attempt.objects.filter(user__isnull=True, guest_token=token).update(
-        user=user, guest_token=""
-    )
+    guests = Attempt.objects.filter(user__isnull=True, guest_token=token)
+    claimed = list(guests.values_list("pk", flat=True))
+    if not claimed:
+        return 0
+    count = guests.filter(pk__in=claimed).update(user=user, guest_token="")
+    attempts_claimed.send(sender=Attempt, user=user, attempt_ids=claimed)
+    return count

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
+from trainer.play.guests import attempts_claimed
 from trainer.play.models import Answer, Attempt
 from trainer.progress import lrs, tallies
+from trainer.progress.models import Membership
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,17 @@ def attempt_saved(sender, instance: Attempt, raw: bool = False, **kwargs) -> Non
                 lrs.enqueue_completed(instance)
         except Exception:
             log.exception("could not queue the xAPI statement for attempt %s", instance.pk)
+
+
+@receiver(attempts_claimed, dispatch_uid="progress.attempts_claimed")
+def attempts_claimed_by(sender, user, attempt_ids: list, **kwargs) -> None:
+    """A guest who logs in brings their answers into the cohorts they belong to."""
+    try:
+        with transaction.atomic():
+            tallies.add_claimed(user, attempt_ids)
+    except Exception:
+        log.exception("could not add claimed attempts to %s's cohorts; marking them stale", user)
+        tallies.mark_stale(Membership.objects.filter(user=user).values_list("cohort_id", flat=True))
 
 
 @receiver(pre_delete, sender=Attempt, dispatch_uid="progress.attempt_deleted")

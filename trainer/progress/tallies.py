@@ -6,6 +6,7 @@ of its members, and every attempt played in a workshop tied to it. The tallies f
 - a new answer adds itself to the tallies of each cohort it counts in (``add_answer``,
   called from a ``post_save`` signal, in the same transaction as the answer);
 - a learner who joins adds their past answers (``add_member``);
+- a guest who logs in adds the answers of the attempts they bring (``add_claimed``);
 - anything rarer that changes which answers count (a member leaves or deletes their data,
   an attempt is deleted, a workshop is tied or untied) marks the cohort stale, and the next
   look at its dashboard rebuilds it from the answers (``rebuild``).
@@ -179,6 +180,18 @@ def add_member(cohort: Cohort, user) -> None:
     )
     for row in grouped(answers):
         _add(cohort.pk, row)
+
+
+def add_claimed(user, attempt_ids: list) -> set[int]:
+    """Count the answers of guest attempts that just became ``user``'s, in each cohort
+    ``user`` belongs to; return those cohorts."""
+    cohort_ids = set(Membership.objects.filter(user=user).values_list("cohort_id", flat=True))
+    if cohort_ids:
+        rows = list(grouped(Answer.objects.filter(attempt__in=attempt_ids)))
+        for cohort_id in sorted(cohort_ids):
+            for row in rows:
+                _add(cohort_id, row)
+    return cohort_ids
 
 
 def remove_member(cohort: Cohort, user) -> None:
