@@ -124,3 +124,6 @@ def test_postgresql_prepares_the_hot_statements_unless_told_not_to() -> None:
     assert _database_settings(DATABASE_URL=url)["OPTIONS"]["prepare_threshold"] == 0
     off = _database_settings(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
     assert "prepare_threshold" not in off.get("OPTIONS", {})
+    # A connection per request would pay the preparing and never run a statement twice.
+    fresh = _database_settings(DATABASE_URL=url, DB_CONN_MAX_AGE="0")
+    assert "prepare_threshold" not in fresh.get("OPTIONS", {})
