@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from scenarios.models import Scenario
@@ -506,3 +509,56 @@ def test_the_export_has_a_row_per_participant_per_decision(small_scenario, facil
     assert "'=HYPERLINK(1)" in text  # defused for spreadsheets
     assert "'+1 for orders" in text
     assert formula.display_name == "=HYPERLINK(1)"  # stored as typed
+
+
+# Idle workshops ------------------------------------------------------------------------------
+
+
+def _age(workshop: Workshop, hours: float) -> None:
+    """Move everything that happened in ``workshop`` ``hours`` into the past."""
+    back = timedelta(hours=hours)
+    Workshop.objects.filter(pk=workshop.pk).update(created_at=F("created_at") - back)
+    workshop.steps.update(opened_at=F("opened_at") - back)
+    workshop.participants.update(joined_at=F("joined_at") - back)
+    Answer.objects.filter(attempt__workshop_participant__workshop=workshop).update(
+        answered_at=F("answered_at") - back
+    )
+
+
+def test_workshops_idle_for_hours_are_ended_and_busy_ones_left_alone(small_scenario, facilitator):
+    forgotten = _workshop(small_scenario, facilitator, title="Forgotten")
+    ana = forgotten.join(display_name="Ana")
+    forgotten.open_next()
+    _answer(ana, "S1")
+    _age(forgotten, 30)
+    # Created long ago, but someone answered an hour ago: still in use.
+    slow = _workshop(small_scenario, facilitator, title="Slow")
+    bo = slow.join(display_name="Bo")
+    slow.open_next()
+    _age(slow, 30)
+    _answer(bo, "S2")
+    _age(slow, 1)
+    fresh = _workshop(small_scenario, facilitator, title="Fresh")
+
+    out = io.StringIO()
+    call_command("end_idle_workshops", "--dry-run", stdout=out)
+    assert "would end" in out.getvalue() and "Forgotten" in out.getvalue()
+    assert _fresh(forgotten).status != Status.ENDED
+
+    out = io.StringIO()
+    call_command("end_idle_workshops", stdout=out)
+    assert _fresh(forgotten).status == Status.ENDED
+    ana.attempt.refresh_from_db()
+    assert ana.attempt.finished_at is not None and ana.attempt.answers.count() == 1
+    assert _fresh(slow).status == Status.OPEN and _fresh(fresh).status == Status.LOBBY
+    assert "1 idle workshop ended." in out.getvalue()
+    # A shorter idle time catches the slow one too; an ended one is not ended again.
+    out = io.StringIO()
+    call_command("end_idle_workshops", "--hours", "1", stdout=out)
+    assert _fresh(slow).status == Status.ENDED and "Forgotten" not in out.getvalue()
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "soon"])
+def test_end_idle_workshops_refuses_a_bad_idle_time(bad):
+    with pytest.raises(CommandError, match="--hours"):
+        call_command("end_idle_workshops", "--hours", bad)
