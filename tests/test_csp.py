@@ -43,7 +43,7 @@ REPORT_ONLY = {"DIRECTIVES": {"default-src": [SELF], "report-uri": "/csp-reports
     [
         ("/", 200, {}),
         ("/play/x/answer/", 422, {}),
-        ("/admin/login/", 200, {}),  # excluded by EXCLUDE_URL_PREFIXES
+        ("/admin/login/", 200, {}),
         ("/", 200, {"_csp_exempt": True}),
         ("/", 200, {"_csp_update": {"img-src": ["https://maps.example.org"]}}),
         ("/", 200, {"_csp_replace": {"script-src": None}}),
@@ -60,6 +60,14 @@ def test_every_response_gets_the_headers_django_csp_gives_it(
     if path == "/" and not on_response:
         assert ours[HEADER]["script-src"] == "'self'"
         assert (HEADER_REPORT_ONLY in ours) == bool(report_only)
+
+
+def test_excluded_paths_get_no_header_as_with_django_csp():
+    policy = {"EXCLUDE_URL_PREFIXES": ["/legacy/"], "DIRECTIVES": {"default-src": [SELF]}}
+    with override_settings(CONTENT_SECURITY_POLICY=policy):
+        assert headers_from(CSPMiddleware, "/legacy/page/") == {}
+        assert headers_from(DjangoCSPMiddleware, "/legacy/page/") == {}
+        assert HEADER in headers_from(CSPMiddleware, "/elsewhere/")
 
 
 def test_the_headers_are_built_once_and_again_when_the_settings_change(monkeypatch):
