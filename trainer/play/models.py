@@ -119,7 +119,11 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "scenario", "-started_at"])]
+        indexes = [
+            models.Index(fields=["user", "scenario", "-started_at"]),
+            # The xAPI catch-up finds recently finished attempts by time.
+            models.Index(fields=["finished_at"], name="play_attempt_finished_at"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(mode__in=Mode.values), name="attempt_mode_valid"),
         ]
@@ -392,7 +396,11 @@ class Answer(models.Model):
                 condition=Q(diagnosis_off__lte=3), name="answer_diagnosis_off_valid"
             ),
         ]
-        indexes = [models.Index(fields=["decision_point", "style"])]
+        indexes = [
+            models.Index(fields=["decision_point", "style"]),
+            # The xAPI catch-up and date-filtered exports find recent answers by time.
+            models.Index(fields=["answered_at"], name="play_answer_answered_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attempt_id} {self.decision_point} {self.style}"
