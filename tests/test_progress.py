@@ -50,6 +50,18 @@ def test_me_shows_attempts_with_resume_and_debrief_links(client, trainee, small_
     assert "You have finished <strong>1 of 1</strong>" in text
 
 
+def test_me_speaks_of_one_decision_and_no_finished_attempt_plainly(client, trainee, small_scenario):
+    play(trainee, small_scenario, [("R1", "S1")], finish=False)
+    client.force_login(trainee)
+    text = client.get(ME).content.decode()
+    assert "From the one decision you have made so far." in text
+    assert "Across all 1 decision" not in text and "Your last 0" not in text
+    assert "Finish a scenario to see your adaptability here" in text
+    play(trainee, small_scenario, BEST_RUN)
+    text = client.get(ME).content.decode()
+    assert "Across all 3 decisions you have made" in text and "Your finished attempt." in text
+
+
 def test_me_shows_only_my_own_records(client, trainee, other_trainee, small_scenario):
     mine = play(trainee, small_scenario, BEST_RUN)
     theirs = play(other_trainee, small_scenario, POOR_RUN)
