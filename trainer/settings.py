@@ -162,6 +162,9 @@ else:
         }
     }
 _engine = DATABASES["default"]["ENGINE"]
+if _engine == "django.db.backends.postgresql":
+    # Django's backend, with a health check that needs no round trip (see its docstring).
+    DATABASES["default"]["ENGINE"] = "trainer.postgresql"
 if _engine == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 elif (

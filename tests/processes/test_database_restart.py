@@ -77,6 +77,8 @@ def test_a_database_restart_loses_no_acknowledged_answer(gunicorn, private_postg
     assert server.process.poll() is None
     assert server.workers() == workers
 
+    # Once /healthz was back, no worker used a connection the restart had closed.
+    assert set(traffic.statuses(since=recovered)) == {200}, traffic.statuses(since=recovered)
     # Every answer either got its feedback or a 503 that says to try again.
     statuses = traffic.statuses()
     assert set(statuses) == {200, 503}, statuses
