@@ -493,10 +493,11 @@ scenario's stamp stands (`scenarios/cache.py`), and the parts of the feedback th
 only on content are rendered once per process. The answer form shares its fields' widgets
 instead of deep-copying them, and the CSP header is built once (`trainer/csp.py`). Each
 worker freezes what it loaded at start-up out of the garbage collector's sight
-(`trainer/wsgi.py`). What is left is Django's own work per request (middleware, the form,
-the template), and on PostgreSQL a round trip per statement (plus the health check's) and
-the commit's flush to disk, which no setting may skip: an acknowledged answer must survive
-a crash.
+(`trainer/wsgi.py`). On PostgreSQL the check that a reused connection still works looks
+at its socket instead of asking the server (`trainer/postgresql`). What is left is Django's
+own work per request (middleware, the form, the template), and on PostgreSQL a round trip
+per statement and the commit's flush to disk, which no setting may skip: an acknowledged
+answer must survive a crash.
 
 The bare view and the floor show what the machine allows on the day: the 16 client
 processes share its two cores with the servers, and the p95 of a closed loop of 16 clients
