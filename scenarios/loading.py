@@ -77,6 +77,7 @@ def load_spec(spec: ScenarioSpec) -> LoadResult:
             "readiness_rationale",
             "time_budget",
             "happened",
+            "scene_note",
             "provenance",
             "sources",
             "discussion_prompt",
@@ -165,11 +166,11 @@ def scenario_document(scenario: Scenario) -> dict[str, Any]:
             entry["discussion_prompt"] = _prose(point.discussion_prompt)
         if default_next != following:
             entry["next"] = default_next
-        entry["what_happened"] = {
-            "text": _prose(point.happened),
-            "provenance": point.provenance,
-            "sources": list(point.sources),
-        }
+        happened: dict[str, Any] = {"text": _prose(point.happened)}
+        if point.scene_note:
+            happened["scene_note"] = _prose(point.scene_note)
+        happened.update(provenance=point.provenance, sources=list(point.sources))
+        entry["what_happened"] = happened
         entry["options"] = []
         for option, target in zip(options, targets, strict=True):
             option_entry: dict[str, Any] = {

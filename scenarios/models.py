@@ -86,6 +86,11 @@ class DecisionPoint(models.Model):
         "time budget (seconds)", default=90, validators=[MinValueValidator(10)]
     )
     happened = models.TextField("what actually happened")
+    scene_note = models.TextField(
+        blank=True,
+        help_text="What in this scene is invented, when what happened is documented. "
+        "Shown apart from it, so the provenance label speaks for what happened alone.",
+    )
     provenance = models.CharField(max_length=10, choices=Provenance.choices)
     sources = models.JSONField(default=list, blank=True, help_text="Source keys from the brief.")
     discussion_prompt = models.TextField(blank=True)

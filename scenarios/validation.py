@@ -50,6 +50,7 @@ class PointSpec:
     sources: list[str]
     discussion_prompt: str
     options: list[OptionSpec]
+    scene_note: str = ""
 
     @property
     def best_option(self) -> OptionSpec:
@@ -133,8 +134,14 @@ POINT_FIELDS = {
     "what_happened": (True, "mapping"),
     "options": (True, "list"),
 }
+# Words that say a scene's details are made up; they belong in 'scene_note' unless the
+# whole of what happened is labelled training fiction.
+_INVENTED = re.compile(r"\b(invented|fictional|made up)\b", re.IGNORECASE)
 HAPPENED_FIELDS = {
     "text": (True, "text"),
+    # What in the scene around a documented event is invented: shown apart from the text,
+    # so the provenance label speaks for the text alone.
+    "scene_note": (False, "text"),
     "provenance": (True, "provenance"),
     "sources": (True, "text_list"),
 }
@@ -355,6 +362,13 @@ class _FileChecker:
             return None
         if not {"text", "provenance", "sources"} <= happened.keys():
             return None
+        if happened["provenance"] != Provenance.FICTION and _INVENTED.search(happened["text"]):
+            self.problem(
+                raw["what_happened"].line_of("text"),
+                f"'what_happened' of {where} is labelled {happened['provenance']} but its text "
+                "says something is invented: move that sentence to 'scene_note', so the label "
+                "speaks for the text alone",
+            )
         point = PointSpec(
             key=values["key"],
             moment=values["moment"],
@@ -366,6 +380,7 @@ class _FileChecker:
             readiness_rationale=values["readiness_rationale"],
             time_budget=values.get("time_budget", DEFAULT_TIME_BUDGET),
             happened=happened["text"],
+            scene_note=happened.get("scene_note", ""),
             provenance=happened["provenance"],
             sources=happened["sources"],
             discussion_prompt=values.get("discussion_prompt", ""),

@@ -276,6 +276,31 @@ def test_feedback_for_a_right_diagnosis_and_the_best_fit(guest, small_scenario):
     assert "The best fit:" not in fragment  # it was their own choice
 
 
+def test_what_is_invented_in_a_scene_is_shown_apart_from_what_happened(guest, small_scenario):
+    attempt = start(guest, small_scenario)
+    fragment = text(
+        guest.post(
+            f"/play/{attempt.pk}/answer/",
+            answer_data(small_scenario, "alarm", "S1", "R1"),
+            headers=HX,
+        )
+    )
+    happened, _, rest = fragment.partition('class="scene-note"')
+    assert "UN Police went on high alert within the hour." in happened
+    assert "invented" not in happened.rpartition("What actually happened")[2]
+    assert "Training fiction</span> The radio room&#x27;s words in this point are invented." in rest
+    # A point without a note shows none.
+    proceed(guest, attempt, "alarm")
+    fragment = text(
+        guest.post(
+            f"/play/{attempt.pk}/answer/",
+            answer_data(small_scenario, "calm", "S4", "R4"),
+            headers=HX,
+        )
+    )
+    assert "scene-note" not in fragment
+
+
 def test_the_last_decision_continues_to_the_debrief(guest, small_scenario):
     attempt = start(guest, small_scenario)
     answer(guest, attempt, "alarm", "S1")

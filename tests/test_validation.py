@@ -32,6 +32,7 @@ CORPUS = [
     ("two_best.yaml", 89, "exactly one option with 2 points"),
     ("unreachable.yaml", 44, "'chaos' cannot be reached"),
     ("loop.yaml", 26, "never reaches an ending"),
+    ("invented_in_fact.yaml", 27, "move that sentence to 'scene_note'"),
 ]
 
 
