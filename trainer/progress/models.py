@@ -218,6 +218,24 @@ class OutboxStatement(models.Model):
         return f"{self.verb} {self.id} ({self.status})"
 
 
+# The counted columns of CohortDayTally, in one place for the code that fills them
+# (trainer.progress.tallies) and the code that sums them (trainer.progress.stats).
+TALLY_COUNTS = (
+    "answers",
+    "points",
+    "best_fit",
+    "diagnosis_right",
+    "diagnosis_low",
+    "diagnosis_high",
+    "s1",
+    "s2",
+    "s3",
+    "s4",
+    "over",
+    "under",
+)
+
+
 class CohortDayTally(models.Model):
     """Running totals of a cohort's answers, per decision point and day.
 

@@ -29,22 +29,10 @@ from django.utils import timezone
 from scenarios.leadership import MAX_POINTS, Miss, Readiness, Style
 from trainer.play.models import Answer, Attempt
 from trainer.play.scoring import SECONDARY_MINIMUM
+from trainer.progress.models import TALLY_COUNTS
 
 STYLE_FIELDS = {Style.S1: "s1", Style.S2: "s2", Style.S3: "s3", Style.S4: "s4"}
-COUNT_FIELDS = (
-    "answers",
-    "points",
-    "best_fit",
-    "diagnosis_right",
-    "diagnosis_low",
-    "diagnosis_high",
-    "s1",
-    "s2",
-    "s3",
-    "s4",
-    "over",
-    "under",
-)
+COUNT_FIELDS = TALLY_COUNTS
 
 
 def answer_sums() -> dict[str, object]:

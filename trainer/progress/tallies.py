@@ -24,25 +24,12 @@ from django.utils import timezone
 
 from scenarios.leadership import Miss, Style
 from trainer.play.models import Answer, Attempt
-from trainer.progress.models import Cohort, CohortDayTally, Membership
+from trainer.progress.models import TALLY_COUNTS, Cohort, CohortDayTally, Membership
 
 log = logging.getLogger(__name__)
 
 KEY = ("decision_point_id", "day", "readiness")
-COUNTS = (
-    "answers",
-    "points",
-    "best_fit",
-    "diagnosis_right",
-    "diagnosis_low",
-    "diagnosis_high",
-    "s1",
-    "s2",
-    "s3",
-    "s4",
-    "over",
-    "under",
-)
+COUNTS = TALLY_COUNTS
 
 
 def workshop_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
