@@ -7,7 +7,10 @@ class SignupForm(UserCreationForm):
     """Username and password, checked by the project's password validators."""
 
     class Meta(UserCreationForm.Meta):
-        help_texts = {"username": "Letters, digits and @ . + - _ only; 150 characters at most."}
+        help_texts = {
+            "username": "Letters, digits and the signs @ . + - and _ (underscore) only; "
+            "up to 150 characters."
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
