@@ -46,12 +46,17 @@ def point_with_options(point_id: int, stamp: Hashable) -> tuple[DecisionPoint, l
     if entry is not None and entry[0] == stamp:
         return entry[1], entry[2]
     point = DecisionPoint.objects.get(pk=point_id)
-    options = sorted(Option.objects.filter(decision_point=point).order_by(), key=_order)
+    options = ordered_options(point)
     with _lock:  # only on a miss; threads (runserver) may share the dictionary
         while len(_points) >= MAX_POINTS:
             _points.pop(next(iter(_points)))
         _points[point_id] = (stamp, point, options)
     return point, options
+
+
+def ordered_options(point: DecisionPoint) -> list[Option]:
+    """The point's options in their order, in one query (sorted here: cheaper than in SQL)."""
+    return sorted(Option.objects.filter(decision_point=point).order_by(), key=_order)
 
 
 def clear() -> None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from scenarios.cache import point_with_options
+from scenarios.cache import ordered_options, point_with_options
 from scenarios.models import DecisionPoint, Option, Scenario
 from scenarios.views import published_with_counts
 from trainer.play.debrief import debrief_for
@@ -72,12 +72,6 @@ def _navigate(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return _see_other(url)
 
 
-def _options(point: DecisionPoint) -> list[Option]:
-    """The point's four options, loaded once: the form, the rules and the feedback share them."""
-    options = Option.objects.filter(decision_point=point).order_by()  # sorted here, for speed
-    return sorted(options, key=lambda option: option.order)
-
-
 def _decision_context(
     attempt: Attempt,
     point: DecisionPoint,
@@ -114,7 +108,7 @@ def _answered_before(
 ) -> HttpResponse:
     """A second answer to a decision: the first one stands, and this response shows it."""
     context = _decision_context(
-        attempt, point, _options(point), answer=answer, already_answered=True
+        attempt, point, ordered_options(point), answer=answer, already_answered=True
     )
     if wants_fragment(request):
         return render(request, "play/decision.html#feedback", context)
@@ -153,7 +147,7 @@ def play(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     if point is None:
         messages.error(request, "This attempt cannot go on: its scenario has changed.")
         return redirect(attempt.scenario)
-    options = _options(point)
+    options = ordered_options(point)
     answer = Answer.objects.filter(attempt=attempt, decision_point=point).first()
     if answer is not None:
         context = _decision_context(attempt, point, options, answer=answer)
@@ -189,7 +183,7 @@ def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     if earlier is not None:
         return _answered_before(request, attempt, earlier, point)
 
-    options = options if options is not None else _options(point)
+    options = options if options is not None else ordered_options(point)
     form = AnswerForm(point, request.POST, options=options)
     if not form.is_valid():
         context = _decision_context(attempt, point, options, form=form)

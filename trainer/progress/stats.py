@@ -32,7 +32,6 @@ from trainer.play.scoring import SECONDARY_MINIMUM
 from trainer.progress.models import TALLY_COUNTS
 
 STYLE_FIELDS = {Style.S1: "s1", Style.S2: "s2", Style.S3: "s3", Style.S4: "s4"}
-COUNT_FIELDS = TALLY_COUNTS
 
 
 def answer_sums() -> dict[str, object]:
@@ -55,7 +54,7 @@ def answer_sums() -> dict[str, object]:
 
 def tally_sums() -> dict[str, object]:
     """The same figures summed over ``CohortDayTally`` rows."""
-    return {name: Coalesce(Sum(name), 0) for name in COUNT_FIELDS}
+    return {name: Coalesce(Sum(name), 0) for name in TALLY_COUNTS}
 
 
 def percent(part: int | None, whole: int | None) -> int | None:
@@ -100,7 +99,7 @@ class Figures:
     @classmethod
     def of(cls, row: dict[str, object] | None) -> Figures:
         row = row or {}
-        return cls(**{name: int(row.get(name) or 0) for name in COUNT_FIELDS})
+        return cls(**{name: int(row.get(name) or 0) for name in TALLY_COUNTS})
 
     @property
     def adaptability(self) -> int | None:

@@ -29,7 +29,6 @@ from trainer.progress.models import TALLY_COUNTS, Cohort, CohortDayTally, Member
 log = logging.getLogger(__name__)
 
 KEY = ("decision_point_id", "day", "readiness")
-COUNTS = TALLY_COUNTS
 
 
 def workshop_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
@@ -134,7 +133,7 @@ def _answer_row(answer: Answer) -> dict[str, object]:
 def _add(cohort_id: int, row: dict[str, object]) -> None:
     """Add one grouped row to a cohort's tallies, creating the tally if it is new."""
     key = {name: row[name] for name in KEY}
-    changes = {name: F(name) + row[name] for name in COUNTS}
+    changes = {name: F(name) + row[name] for name in TALLY_COUNTS}
     if CohortDayTally.objects.filter(cohort_id=cohort_id, **key).update(**changes):
         return
     try:
@@ -143,7 +142,7 @@ def _add(cohort_id: int, row: dict[str, object]) -> None:
                 cohort_id=cohort_id,
                 scenario_id=row["scenario_id"],
                 **key,
-                **{name: row[name] for name in COUNTS},
+                **{name: row[name] for name in TALLY_COUNTS},
             )
     except IntegrityError:  # another answer created it first
         CohortDayTally.objects.filter(cohort_id=cohort_id, **key).update(**changes)
@@ -191,7 +190,7 @@ def remove_member(cohort: Cohort, user) -> None:
             for row in grouped(answers):
                 key = {name: row[name] for name in KEY}
                 CohortDayTally.objects.filter(cohort_id=cohort.pk, **key).update(
-                    **{name: F(name) - row[name] for name in COUNTS}
+                    **{name: F(name) - row[name] for name in TALLY_COUNTS}
                 )
             CohortDayTally.objects.filter(cohort_id=cohort.pk, answers__lte=0).delete()
     except IntegrityError:  # the tallies had drifted (a count would go below zero)
