@@ -57,7 +57,7 @@ STYLE_PLAIN: dict[str, str] = {
     Style.S4: "Hand over the task and the decision; stay informed.",
 }
 
-EFFECTIVENESS_BY_DISTANCE = {0: 2, 1: 1, 2: -1, 3: -2}
+# LEAD's points: each decision gives these to its four options, once each.
 POINTS = (2, 1, -1, -2)
 MAX_POINTS = 2
 
@@ -72,11 +72,6 @@ def level(code: str) -> int:
 def best_style(readiness: str) -> Style:
     """The matching rule: R1 to S1, R2 to S2, R3 to S3, R4 to S4."""
     return Style(f"S{level(readiness)}")
-
-
-def effectiveness(style: str, readiness: str) -> int:
-    """Default effectiveness points of a style for a readiness: +2, +1, -1 or -2."""
-    return EFFECTIVENESS_BY_DISTANCE[abs(level(style) - level(readiness))]
 
 
 def miss_direction(chosen: str, best: str) -> Miss:

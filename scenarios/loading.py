@@ -9,7 +9,6 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from scenarios.leadership import effectiveness
 from scenarios.models import DecisionPoint, Option, Scenario
 from scenarios.validation import END, ScenarioSpec, validate_files
 
@@ -177,9 +176,8 @@ def scenario_document(scenario: Scenario) -> dict[str, Any]:
                 "style": option.style,
                 "text": _prose(option.text),
                 "feedback": _prose(option.feedback),
+                "points": option.points,
             }
-            if option.points != effectiveness(option.style, point.readiness):
-                option_entry["points"] = option.points
             if target != default_next:
                 option_entry["next"] = target
             entry["options"].append(option_entry)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scenarios import yaml_lines
-from scenarios.leadership import Readiness, Style, effectiveness
+from scenarios.leadership import POINTS, Readiness, Style, best_style, level
 from scenarios.models import Phase, Provenance
 from scenarios.yaml_lines import LineDict, LineList
 
@@ -149,7 +149,7 @@ OPTION_FIELDS = {
     "style": (True, "style"),
     "text": (True, "text"),
     "feedback": (True, "text"),
-    "points": (False, "points"),
+    "points": (True, "points"),
     "next": (False, "next"),
 }
 
@@ -326,7 +326,10 @@ class _FileChecker:
                     option = self.fields(
                         raw_option, OPTION_FIELDS, f"option {index + 1} of {where}", option_line
                     )
-                    if option is None or not {"style", "text", "feedback"} <= option.keys():
+                    if (
+                        option is None
+                        or not {"style", "text", "feedback", "points"} <= option.keys()
+                    ):
                         continue
                     style = option["style"]
                     if style in seen:
@@ -337,26 +340,20 @@ class _FileChecker:
                         )
                         continue
                     seen[style] = option_line
-                    readiness = values.get("readiness")
-                    default = effectiveness(style, readiness) if readiness else 0
                     options.append(
                         OptionSpec(
                             style=style,
                             text=option["text"],
                             feedback=option["feedback"],
-                            points=option.get("points", default),
+                            points=option["points"],
                             next=None,
                         )
                     )
                     option_nexts.append((option.get("next"), raw_option.line_of("next")))
-                if len(options) == 4 and "readiness" in values:
-                    best = [option for option in options if option.points == 2]
-                    if len(best) != 1:
-                        self.problem(
-                            raw.line_of("options"),
-                            f"{where} must have exactly one option with 2 points (the best fit); "
-                            f"it has {len(best)}",
-                        )
+                if len(options) == 4:
+                    self.check_scoring(
+                        options, values.get("readiness"), where, raw.line_of("options")
+                    )
         required = {name for name, (needed, _) in POINT_FIELDS.items() if needed}
         if self.errors or not required <= values.keys() or happened is None:
             return None
@@ -369,6 +366,13 @@ class _FileChecker:
                 "says something is invented: move that sentence to 'scene_note', so the label "
                 "speaks for the text alone",
             )
+        if happened["provenance"] != Provenance.FICTION and not happened.get("scene_note"):
+            self.problem(
+                raw["what_happened"].line,
+                f"'what_happened' of {where} is labelled {happened['provenance']} but has no "
+                "'scene_note': say what in the scene around it is invented",
+            )
+            return None
         point = PointSpec(
             key=values["key"],
             moment=values["moment"],
@@ -387,6 +391,32 @@ class _FileChecker:
             options=options,
         )
         return point, option_nexts, values.get("next"), raw.line_of("next")
+
+    def check_scoring(
+        self, options: list[OptionSpec], readiness: str | None, where: str, line: int
+    ) -> None:
+        """LEAD's rule: +2, +1, -1 and -2 once each; +2 on the match, +1 on a neighbour of it."""
+        given = sorted((option.points for option in options), reverse=True)
+        if given != list(POINTS):
+            self.problem(
+                line,
+                f"{where} scores its options {', '.join(f'{p:+d}' for p in given)}; "
+                "they must be +2, +1, -1 and -2, once each",
+            )
+            return
+        by_points = {option.points: option.style for option in options}
+        if readiness and by_points[2] != best_style(readiness):
+            self.problem(
+                line,
+                f"{where} gives +2 to {by_points[2]}, but its readiness {readiness} is matched "
+                f"by {best_style(readiness)}",
+            )
+        elif abs(level(by_points[1]) - level(by_points[2])) != 1:
+            self.problem(
+                line,
+                f"{where} gives +1 to {by_points[1]}; it must go to a style next to the best fit "
+                f"{by_points[2]} (the one the situation is moving towards)",
+            )
 
     def resolve_next(self, raw_nexts, point_lines: dict[str, int]) -> None:
         """Fill in each option's next point: its own, its point's, or the following point."""
