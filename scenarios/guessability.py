@@ -26,6 +26,8 @@ MAX_BEST_IS_LONGEST = 0.30  # the best fit is the longest option in at most 30 %
 MAX_BEST_IS_SHORTEST = 0.30
 # A word counts as a rule only when it is common enough to be a habit of the writing.
 MIN_WORD_POINTS = 6
+# Below this many points a share is noise: the report is printed, the limits not applied.
+MIN_POINTS_FOR_LIMITS = 6
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SPECIFIC = re.compile(r"\d+|[:;()]")
@@ -107,9 +109,14 @@ class Report:
     best_is_longest: float  # share of points
     best_is_shortest: float
     best_position: dict[int, int]  # 1-based position in the file -> points
+    best_longest_keys: list[str]
+    best_shortest_keys: list[str]
+    count: int
 
     @property
     def problems(self) -> list[str]:
+        if self.count < MIN_POINTS_FOR_LIMITS:
+            return []
         found = [
             f"the strategy '{result.name}' earns {result.share:.0%} of the maximum and finds "
             f"the best fit in {result.hit_rate:.0%} of points (limits: "
@@ -120,12 +127,12 @@ class Report:
         if self.best_is_longest > MAX_BEST_IS_LONGEST:
             found.append(
                 f"the best fit is the longest option in {self.best_is_longest:.0%} of points "
-                f"(limit {MAX_BEST_IS_LONGEST:.0%})"
+                f"(limit {MAX_BEST_IS_LONGEST:.0%}): {', '.join(self.best_longest_keys)}"
             )
         if self.best_is_shortest > MAX_BEST_IS_SHORTEST:
             found.append(
                 f"the best fit is the shortest option in {self.best_is_shortest:.0%} of points "
-                f"(limit {MAX_BEST_IS_SHORTEST:.0%})"
+                f"(limit {MAX_BEST_IS_SHORTEST:.0%}): {', '.join(self.best_shortest_keys)}"
             )
         return found
 
@@ -221,44 +228,56 @@ def _cue_word_rules(points: Sequence[PointSpec]) -> list[Result]:
     return rules
 
 
-def strategies(points: Sequence[PointSpec], *, with_words: bool = True) -> list[Result]:
-    """Every surface strategy, strongest first for each kind."""
+def strategies(points: Sequence[PointSpec], *, whole_set: bool = True) -> list[Result]:
+    """Every surface strategy. One file is checked for the habits of its writing (length,
+    numbers, position); a whole set also for constant styles and telling words, which only
+    mean something over many points and several phases of the crisis."""
     found = [
         _play("longest option", points, lambda p: _extreme(p.options, _length, True)),
         _play("shortest option", points, lambda p: _extreme(p.options, _length, False)),
         _play("most numbers and lists", points, lambda p: _extreme(p.options, _specificity, True)),
     ]
     found += [
-        _play(f"always {style}", points, lambda p, s=style: [o for o in p.options if o.style == s])
-        for style in Style.values
-    ]
-    found += [
         _play(f"always position {n + 1}", points, lambda p, n=n: p.options[n : n + 1])
         for n in range(4)
     ]
-    if with_words:
+    if whole_set:
+        found += [
+            _play(
+                f"always {style}", points, lambda p, s=style: [o for o in p.options if o.style == s]
+            )
+            for style in Style.values
+        ]
         for rules in (_option_word_rules(points), _cue_word_rules(points)):
             if rules:
                 found.append(max(rules, key=lambda result: (result.points, result.hits)))
     return found
 
 
-def report(points: Iterable[PointSpec], *, with_words: bool = True) -> Report:
+def report(points: Iterable[PointSpec], *, whole_set: bool = True) -> Report:
     points = list(points)
-    longest = shortest = 0.0
+    longest: list[str] = []
+    shortest: list[str] = []
+    longest_share = shortest_share = 0.0
     positions: Counter[int] = Counter()
     for point in points:
         best = max(point.options, key=lambda option: option.points)
         lengths = [_length(option) for option in point.options]
+        # A tie counts as a share: four options of one length give nothing away.
         if _length(best) == max(lengths):
-            longest += 1 / lengths.count(max(lengths))
+            longest.append(point.key)
+            longest_share += 1 / lengths.count(max(lengths))
         if _length(best) == min(lengths):
-            shortest += 1 / lengths.count(min(lengths))
+            shortest.append(point.key)
+            shortest_share += 1 / lengths.count(min(lengths))
         positions[point.options.index(best) + 1] += 1
     n = len(points) or 1
     return Report(
-        strategies=strategies(points, with_words=with_words),
-        best_is_longest=longest / n,
-        best_is_shortest=shortest / n,
+        strategies=strategies(points, whole_set=whole_set),
+        best_is_longest=longest_share / n,
+        best_is_shortest=shortest_share / n,
         best_position={pos: positions.get(pos, 0) for pos in range(1, 5)},
+        best_longest_keys=longest,
+        best_shortest_keys=shortest,
+        count=len(points),
     )

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios import yaml_lines
+from scenarios import guessability, yaml_lines
 from scenarios.leadership import POINTS, Readiness, Style, best_style, level
 from scenarios.models import Phase, Provenance
 from scenarios.yaml_lines import LineDict, LineList
@@ -77,7 +77,11 @@ class ScenarioSpec:
 @dataclass
 class Report:
     specs: list[ScenarioSpec] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # the file of each spec
     errors: list[str] = field(default_factory=list)
+    # What surface strategies earn: per file label, and for the set as it would stand loaded.
+    guessing: dict[str, guessability.Report] = field(default_factory=dict)
+    guessing_set: guessability.Report | None = None
 
     @property
     def ok(self) -> bool:
@@ -500,11 +504,41 @@ def bundled_files() -> list[Path]:
     return sorted(CONTENT_DIR.glob("*.yaml"))
 
 
+SET_LABEL = "the whole set"
+
+
 def validate_files(paths: list[Path] | None = None) -> Report:
-    """Validate files (default: every bundled one), including uniqueness of slugs across them."""
+    """Validate files (default: every bundled one), including uniqueness of slugs across them,
+    and what a reader who ignores the model would score (``scenarios.guessability``): each
+    file for the habits of its writing, and the set as it would stand once these files are
+    loaded beside the bundled ones for everything else."""
+    report = _check_files(paths if paths is not None else bundled_files())
+    for spec, label in zip(report.specs, report.labels, strict=True):
+        guess = guessability.report(spec.points, whole_set=False)
+        report.guessing[label] = guess
+        report.errors.extend(f"{label}:1: guessability: {problem}" for problem in guess.problems)
+    given = {spec.slug for spec in report.specs}
+    points = [point for spec in report.specs for point in spec.points]
+    if paths is not None:
+        others = [path for path in bundled_files() if path.resolve() not in _resolved(paths)]
+        for spec in _check_files(others).specs:
+            if spec.slug not in given:
+                points.extend(spec.points)
+    report.guessing_set = guessability.report(points)
+    report.errors.extend(
+        f"{SET_LABEL}: guessability: {problem}" for problem in report.guessing_set.problems
+    )
+    return report
+
+
+def _resolved(paths: list[Path]) -> set[Path]:
+    return {path.resolve() for path in paths}
+
+
+def _check_files(paths: list[Path]) -> Report:
     report = Report()
     slugs: dict[str, str] = {}
-    for path in paths if paths is not None else bundled_files():
+    for path in paths:
         label = display_path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -522,4 +556,5 @@ def validate_files(paths: list[Path] | None = None) -> Report:
             continue
         slugs[spec.slug] = label
         report.specs.append(spec)
+        report.labels.append(label)
     return report

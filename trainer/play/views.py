@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from scenarios.cache import ordered_options, point_with_options
 from scenarios.models import DecisionPoint, Option, Scenario
+from scenarios.order import shown_order
 from scenarios.views import published_with_counts
 from trainer.play.debrief import debrief_for
 from trainer.play.feedback import feedback_for
@@ -147,7 +148,7 @@ def play(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     if point is None:
         messages.error(request, "This attempt cannot go on: its scenario has changed.")
         return redirect(attempt.scenario)
-    options = ordered_options(point)
+    options = shown_order(ordered_options(point), attempt.pk)
     answer = Answer.objects.filter(attempt=attempt, decision_point=point).first()
     if answer is not None:
         context = _decision_context(attempt, point, options, answer=answer)
@@ -183,7 +184,7 @@ def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     if earlier is not None:
         return _answered_before(request, attempt, earlier, point)
 
-    options = options if options is not None else ordered_options(point)
+    options = shown_order(options if options is not None else ordered_options(point), attempt.pk)
     form = AnswerForm(point, request.POST, options=options)
     if not form.is_valid():
         context = _decision_context(attempt, point, options, form=form)

@@ -21,6 +21,7 @@ from scenarios.leadership import (
     level,
 )
 from scenarios.models import DecisionPoint, Option
+from scenarios.order import room_seed, shown_order
 from trainer.play.models import Answer
 from trainer.workshops.models import Participant, Step, Workshop
 
@@ -180,7 +181,7 @@ class Reveal:
 def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
     point = step.decision_point
     result = tally(step)
-    options = list(point.options.select_related("next_point").order_by("order"))
+    options = shown_order(point.options.select_related("next_point"), room_seed(step.workshop_id))
     best = max(options, key=lambda option: option.points)
     majority = max(options, key=lambda o: (result.by_option.get(o.pk, 0), o.points, -o.order))
     pick = next((o for o in options if o.pk == step.branch_pick_id), None)

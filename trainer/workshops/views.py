@@ -32,6 +32,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Style
 from scenarios.models import DecisionPoint
+from scenarios.order import room_seed, shown_order
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import score, style_names
@@ -443,10 +444,10 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 
 def _options_of(workshop: Workshop, point: DecisionPoint) -> list:
-    """The point's options in order, from the per-process content cache: the whole room
-    asks for the same four at once. ``workshop.scenario`` must be loaded (it carries the
-    content stamp)."""
-    return in_scenario(workshop.scenario, point.pk)[1]
+    """The point's options in the room's order, from the per-process content cache: the
+    whole room asks for the same four at once. ``workshop.scenario`` must be loaded (it
+    carries the content stamp)."""
+    return shown_order(in_scenario(workshop.scenario, point.pk)[1], room_seed(workshop.pk))
 
 
 def _participant_context(

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scenarios.validation import validate_files
+from scenarios import guessability
+from scenarios.validation import SET_LABEL, Report, validate_files
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(_json.dumps(report.coverage(), indent=2))
         else:
+            self.write_guessing(report)
             for error in report.errors:
                 self.stderr.write(error)
             if report.ok:
@@ -34,3 +36,20 @@ class Command(BaseCommand):
                 )
         if not report.ok:
             raise CommandError(f"{len(report.errors)} problem(s) found", returncode=1)
+
+    def write_guessing(self, report: Report) -> None:
+        """What a reader who ignores the model would score, per file and for the whole set."""
+        self.stdout.write(
+            "What surface strategies earn (a random pick earns 0 %; limits: "
+            f"{guessability.MAX_SHARE_OF_MAXIMUM:.0%} of the maximum, the best fit in "
+            f"{guessability.MAX_HIT_RATE:.0%} of points):"
+        )
+        sections = [*report.guessing.items()]
+        if report.guessing_set is not None:
+            sections.append(
+                (f"{SET_LABEL} ({report.guessing_set.count} points)", report.guessing_set)
+            )
+        for label, guess in sections:
+            self.stdout.write(label)
+            for line in guess.lines():
+                self.stdout.write(line)
