@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench install install-dev chromium clean
+.PHONY: run room setup test lint format bench install install-dev chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,19 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+setup: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_scenarios
 	$(PY) manage.py demo_facilitator
+
+run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# A workshop room: the same set-up, then production settings on this machine's network
+# address, so phones on the room's Wi-Fi can join (HOST=... names the address by hand).
+room: setup
+	$(PY) manage.py room --port $(PORT)
 
 # Debian's Chromium drives the browser tests; Playwright cannot download its own here.
 chromium:

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from scenarios.leadership import Miss
 from scenarios.models import Scenario
+from trainer.links import absolute_url
 from trainer.play.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.models import Answer, Attempt, Mode
 from trainer.progress import charts, exports, privacy, stats, tallies
@@ -290,7 +291,7 @@ def cohort_dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if wants_fragment(request):
         return render(request, "progress/cohort.html#results", context)
     context.update(
-        invite_url=request.build_absolute_uri(cohort.invite_path()),
+        invite_url=absolute_url(request, cohort.invite_path()),
         invite_expires=cohort.invite_expires_at(),
         facilitators=cohort.facilitators.order_by("username"),
         facilitator_form=CoFacilitatorForm(cohort),

@@ -33,6 +33,7 @@ from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Style
 from scenarios.models import DecisionPoint
 from scenarios.order import room_seed, shown_order
+from trainer.links import absolute_url
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import score, style_names
@@ -123,7 +124,7 @@ def qr_svg(url: str) -> str:
 
 
 def _join_url(request: HtmxHttpRequest, workshop: Workshop) -> str:
-    return request.build_absolute_uri(workshop.join_path)
+    return absolute_url(request, workshop.join_path)
 
 
 # The facilitator's list and creation -------------------------------------------------------
