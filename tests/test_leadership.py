@@ -8,7 +8,6 @@ from scenarios.leadership import (
     Readiness,
     Style,
     best_style,
-    effectiveness,
     level,
     miss_direction,
 )
@@ -37,29 +36,6 @@ def test_task_and_relationship_levels() -> None:
 )
 def test_matching_rule(readiness: str, style: str) -> None:
     assert best_style(readiness) == style
-
-
-@pytest.mark.parametrize(
-    ("style", "readiness", "points"),
-    [
-        ("S1", "R1", 2),
-        ("S2", "R1", 1),
-        ("S3", "R1", -1),
-        ("S4", "R1", -2),
-        ("S1", "R4", -2),
-        ("S3", "R4", 1),
-        ("S2", "R3", 1),
-        ("S4", "R2", -1),
-    ],
-)
-def test_default_effectiveness(style: str, readiness: str, points: int) -> None:
-    assert effectiveness(style, readiness) == points
-
-
-def test_every_pair_scores_within_the_lead_range() -> None:
-    for style in Style.values:
-        for readiness in Readiness.values:
-            assert effectiveness(style, readiness) in (2, 1, -1, -2)
 
 
 def test_miss_direction() -> None:
