@@ -25,7 +25,7 @@ MAX_HIT_RATE = 1 / 3  # nor finds the best fit in more than a third of the point
 MAX_BEST_IS_LONGEST = 0.30  # the best fit is the longest option in at most 30 % of points
 MAX_BEST_IS_SHORTEST = 0.30
 # A word counts as a rule only when it is common enough to be a habit of the writing.
-MIN_WORD_POINTS = 6
+MIN_WORD_POINTS = 8
 # Below this many points a share is noise: the report is printed, the limits not applied.
 MIN_POINTS_FOR_LIMITS = 6
 
