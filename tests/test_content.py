@@ -26,9 +26,9 @@ def test_validator_json_shows_the_coverage(capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["errors"] == []
     assert data["published"] >= 4
-    assert data["decision_points"] >= 32
-    assert min(data["best_style"].values()) >= 6, data["best_style"]
-    assert min(data["readiness"].values()) >= 6, data["readiness"]
+    assert data["decision_points"] >= 47
+    assert min(data["best_style"].values()) >= 8, data["best_style"]
+    assert min(data["readiness"].values()) >= 8, data["readiness"]
     for phase in ("before", "first-hour", "first-days", "weeks-after", "back-to-normal"):
         assert data["phases"][phase] >= 1, phase
     assert {"the-first-hour", "the-first-days"} <= set(data["branching_scenarios"])
@@ -59,8 +59,33 @@ def test_the_first_days_punish_over_control_with_resentment(report) -> None:
 def test_staying_directive_after_the_crisis_scores_badly(report) -> None:
     late = [s for s in report.specs if s.phase in {"weeks-after", "back-to-normal"}]
     directing = [o.points for s in late for p in s.points for o in p.options if o.style == "S1"]
-    assert max(directing) < 2, "directing is never the best fit once the crisis settles"
+    # Readiness belongs to the task: one late point gives new officers a task they have never
+    # done, and there directing fits. Everywhere else it is a mismatch.
+    assert sum(points == 2 for points in directing) <= 1, directing
     assert sum(points < 0 for points in directing) >= 10, directing
+
+
+def test_no_surface_strategy_beats_the_set(report) -> None:
+    """A reader who ignores the model earns no more than a quarter of the maximum."""
+    guess = report.guessing_set
+    assert guess is not None and guess.count >= 47
+    assert guess.problems == []
+    for result in guess.strategies:
+        assert result.share <= 0.25, result
+        assert result.hit_rate <= 1 / 3, result
+    assert guess.best_is_longest <= 0.30 and guess.best_is_shortest <= 0.30
+    assert max(guess.best_position.values()) <= 0.35 * guess.count, guess.best_position
+
+
+def test_the_second_best_lies_on_both_sides_of_the_best(report) -> None:
+    """The +1 goes where the situation is heading: towards more direction in some points,
+    towards less in others, so 'one step more directive' is no rule either."""
+    sides = {"more": 0, "less": 0}
+    for spec in report.specs:
+        for point in spec.points:
+            by_points = {option.points: option.style for option in point.options}
+            sides["more" if by_points[1] < by_points[2] else "less"] += 1
+    assert min(sides.values()) >= 12, sides
 
 
 def test_every_point_is_written_to_the_house_rules(report) -> None:
