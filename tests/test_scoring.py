@@ -9,7 +9,6 @@ import pytest
 from scenarios.leadership import Miss, level, miss_direction
 from trainer.play.scoring import SECONDARY_MINIMUM, score, style_names
 
-
 # The points of each style at each readiness in these tests' decisions: +2 the match, +1 a
 # neighbour (for R2 and R3 the content chooses which; these tests pick one), -1 and -2.
 POINTS = {
@@ -71,7 +70,7 @@ def test_all_one_style():
     assert result.style_counts == {"S1": 6, "S2": 0, "S3": 0, "S4": 0}
     assert result.primary_styles == ("S1",) and result.secondary_styles == ()
     assert result.style_range == 1
-    assert result.points == 2 + 1 - 1 - 2 + 2 + 2
+    assert result.points == 2 + 1 - 2 - 2 + 2 + 2
     assert result.over_directing == 3 and result.under_directing == 0
     assert result.habitual_miss == Miss.OVER
     assert style_names(result.primary_styles) == "S1 Directing"

@@ -235,6 +235,40 @@ _SOURCES: dict[str, tuple[str, str]] = {
         "AsiaNews, 29 April 2008",
         "http://www.asianews.it/index.php?l=en&idn=1&art=12126&mag=visualizzaperlastampa",
     ),
+    "AAP-28Apr": (
+        "AAP, the rebel leader is to surrender, 28 April 2008",
+        "https://tynesideeasttimorsolidarity.wordpress.com/2008/04/28/east-timor-rebel-leader-to-surrender/",
+    ),
+    "ChinaDaily-12Feb": (
+        "China Daily, the Security Council condemns the attacks, 12 February 2008",
+        "http://www.chinadaily.com.cn/world/2008-02/12/content_6449971_2.htm",
+    ),
+    # The presidential decrees of the state of siege, in the official gazette
+    "JR-PD-43/2008": (
+        "Jornal da República, Decree of the President 43/2008: a state of siege for 48 hours "
+        "from 22:00 on 11 February 2008 (Portuguese)",
+        "https://mj.gov.tl/jornal/?q=node%2F492",
+    ),
+    "JR-PD-44/2008": (
+        "Jornal da República, Decree of the President 44/2008: the state of siege renewed for "
+        "ten days from 22:00 on 13 February 2008 (Portuguese)",
+        "https://mj.gov.tl/jornal/?q=node/493",
+    ),
+    "JR-PD-45/2008": (
+        "Jornal da República, Decree of the President 45/2008: the state of siege renewed again "
+        "(Portuguese)",
+        "http://www.mj.gov.tl/jornal/?q=node/494",
+    ),
+    "JR-PD-48/2008": (
+        "Jornal da República, Decree of the President 48/2008: the siege kept in seven "
+        "districts, a state of emergency in others (Portuguese)",
+        "http://www.mj.gov.tl/jornal/?q=node/499",
+    ),
+    "JR-PD-49/2008": (
+        "Jornal da República, Decree of the President 49/2008: measures kept because of the "
+        "armed group in Ermera (Portuguese)",
+        "http://www.mj.gov.tl/jornal/?q=node/500",
+    ),
 }
 
 
