@@ -62,6 +62,16 @@ def play_small_to_the_end(client: Client, attempt: Attempt) -> None:
     assert attempt.is_finished
 
 
+# LEAD's points for a style at a readiness in the tests' own decisions: +2 the match, +1 a
+# neighbour (for R2 and R3 the content chooses which; these tests pick one), then -1 and -2.
+POINTS = {
+    "R1": {"S1": 2, "S2": 1, "S3": -1, "S4": -2},
+    "R2": {"S2": 2, "S1": 1, "S3": -1, "S4": -2},
+    "R3": {"S3": 2, "S4": 1, "S2": -1, "S1": -2},
+    "R4": {"S4": 2, "S3": 1, "S2": -1, "S1": -2},
+}
+
+
 def write_long_scenario(directory: Path, points: int, slug: str = "test-long") -> Scenario:
     """A straight scenario with ``points`` decisions, for tests that must not grow with it."""
     styles = ["S1", "S2", "S3", "S4"]
@@ -89,7 +99,12 @@ def write_long_scenario(directory: Path, points: int, slug: str = "test-long") -
                     "sources": ["K"],
                 },
                 "options": [
-                    {"style": style, "text": f"Act as {style}.", "feedback": f"{style} it is."}
+                    {
+                        "style": style,
+                        "text": f"Act as {style}.",
+                        "feedback": f"{style} it is.",
+                        "points": POINTS[f"R{n % 4 + 1}"][style],
+                    }
                     for style in styles
                 ],
             }

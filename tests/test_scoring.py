@@ -7,16 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from scenarios.leadership import Miss, level, miss_direction
+from tests.test_play_support import POINTS
 from trainer.play.scoring import SECONDARY_MINIMUM, score, style_names
-
-# The points of each style at each readiness in these tests' decisions: +2 the match, +1 a
-# neighbour (for R2 and R3 the content chooses which; these tests pick one), -1 and -2.
-POINTS = {
-    "R1": {"S1": 2, "S2": 1, "S3": -1, "S4": -2},
-    "R2": {"S2": 2, "S1": 1, "S3": -1, "S4": -2},
-    "R3": {"S3": 2, "S4": 1, "S2": -1, "S1": -2},
-    "R4": {"S4": 2, "S3": 1, "S2": -1, "S1": -2},
-}
 
 
 @dataclass
