@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from scenarios.order import LETTERS
 from scenarios.leadership import READINESS_PLAIN, Readiness
 from scenarios.models import DecisionPoint, Option
 from trainer.play.models import REASON_MAX_LENGTH, Mode
@@ -123,6 +124,10 @@ class AnswerForm(forms.Form):
         self.fields["option"].picks = {str(option.pk): option for option in options}
 
     reason_max = REASON_MAX_LENGTH
+
+    def lettered_options(self) -> list[tuple[str, Option]]:
+        """(A-D, option) in the order shown: a room can then say "look at C"."""
+        return list(zip(LETTERS, self.options, strict=False))
 
     def confidence_options(self) -> list[tuple[str, str, bool]]:
         """(value, label, selected) for the confidence menu, which the template draws."""

@@ -19,9 +19,10 @@ from scenarios.leadership import (
     Readiness,
     Style,
     level,
+    style_label,
 )
 from scenarios.models import DecisionPoint, Option
-from scenarios.order import room_seed, shown_order
+from scenarios.order import LETTERS, room_seed, shown_order
 from trainer.play.models import Answer
 from trainer.workshops.models import Participant, Step, Workshop
 
@@ -100,6 +101,10 @@ def answered_count(step: Step) -> int:
     return step.answers().count()
 
 
+# Below this many answers the projector shows reasons without the style each one chose.
+REASON_TAGS_FROM = 8
+
+
 def joined_count(workshop: Workshop) -> int:
     return workshop.participants.count()
 
@@ -131,6 +136,7 @@ class BranchChoice:
     next_point: DecisionPoint | None
     is_majority: bool
     is_followed: bool
+    letter: str = ""  # as the room saw it, A-D
 
 
 @dataclass
@@ -147,6 +153,40 @@ class Reveal:
     @property
     def style_bars(self) -> list[Bar]:
         return self.tally.style_bars(self.best.style)
+
+    @property
+    def option_bars(self) -> list[Bar]:
+        """One bar per action, lettered as the room saw them (A-D), the best fit marked."""
+        return [
+            Bar(
+                letter,
+                style_label(option.style),
+                self.tally.by_option.get(option.pk, 0),
+                self.tally.share(self.tally.by_option.get(option.pk, 0)),
+                option.pk == self.best.pk,
+            )
+            for letter, option in zip(LETTERS, self.options, strict=False)
+        ]
+
+    @property
+    def lettered(self) -> list[tuple[str, Option]]:
+        return list(zip(LETTERS, self.options, strict=False))
+
+    @property
+    def reasons_tagged(self) -> bool:
+        """Whether the projector may show the style beside each reason: in a small room,
+        wording and style together can give the author away."""
+        return self.tally.answered >= REASON_TAGS_FROM
+
+    @property
+    def tied(self) -> list[tuple[str, Option]]:
+        """The actions that share the most answers, when more than one does: the room did not
+        choose a branch, so the facilitator does."""
+        top = max(self.tally.by_option.values(), default=0)
+        if not top:
+            return []
+        tied = [(letter, o) for letter, o in self.lettered if self.tally.by_option.get(o.pk) == top]
+        return tied if len(tied) > 1 else []
 
     @property
     def diagnosis_bars(self) -> list[Bar]:
@@ -193,8 +233,9 @@ def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
             next_point=Step.next_point(option),
             is_majority=option.pk == majority.pk,
             is_followed=option.pk == followed.pk,
+            letter=letter,
         )
-        for option in options
+        for letter, option in zip(LETTERS, options, strict=False)
     ]
     return Reveal(
         point=point,

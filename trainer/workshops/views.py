@@ -30,9 +30,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from scenarios.cache import in_scenario
-from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Style
+from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Readiness, Style
 from scenarios.models import DecisionPoint
-from scenarios.order import room_seed, shown_order
+from scenarios.order import LETTERS, room_seed, shown_order
 from trainer.links import absolute_url
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
@@ -305,10 +305,12 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context["names"] = room.recent_names(workshop)
     elif workshop.status in (Status.OPEN, Status.LOCKED):
         context["answered"] = room.answered_count(step)
+        context["choices"] = list(zip(LETTERS, _options_of(workshop, step.decision_point)))
+        context["readiness_rows"] = [(r.value, r.label) for r in Readiness]
     elif workshop.status == Status.REVEALED:
         reveal = room.reveal(step)
         context["reveal"] = reveal
-        context["style_chart"] = charts.bar_chart(reveal.style_bars)
+        context["option_chart"] = charts.bar_chart(reveal.option_bars)
         context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, "right")
     else:
         summary = room.summary(workshop)
