@@ -289,15 +289,18 @@ def test_what_is_invented_in_a_scene_is_shown_apart_from_what_happened(guest, sm
     assert "UN Police went on high alert within the hour." in happened
     assert "invented" not in happened.rpartition("What actually happened")[2]
     assert "Training fiction</span> The radio room&#x27;s words in this point are invented." in rest
-    # A point without a note shows none.
-    proceed(guest, attempt, "alarm")
+    # A point that is training fiction as a whole needs no note, and shows none.
+    other = start(guest, small_scenario)
+    guest.post(f"/play/{other.pk}/answer/", answer_data(small_scenario, "alarm", "S3", "R1"))
+    proceed(guest, other, "alarm")
     fragment = text(
         guest.post(
-            f"/play/{attempt.pk}/answer/",
-            answer_data(small_scenario, "calm", "S4", "R4"),
+            f"/play/{other.pk}/answer/",
+            answer_data(small_scenario, "chaos", "S1", "R1"),
             headers=HX,
         )
     )
+    assert "What actually happened" in fragment
     assert "scene-note" not in fragment
 
 

@@ -43,7 +43,9 @@ def test_catalog_query_count_does_not_grow(client, small_scenario, django_assert
 def test_overview(client, small_scenario) -> None:
     response = client.get("/scenarios/test-small/")
     assert response.status_code == 200
-    assert "Judging readiness and choosing a style" in response.content.decode()
+    assert "A small test scenario" in response.content.decode()
+    # What a scenario trains would give its answers away: the debrief says it, not the overview.
+    assert "Judging readiness and choosing a style" not in response.content.decode()
     assert client.get("/scenarios/nope/").status_code == 404
 
 

@@ -373,11 +373,13 @@ def test_the_presenter_reveals_the_room_without_names(host, workshop):
     _act(host, workshop, "reveal")
     text = _text(host.get(_present(workshop)))
     assert "What the room decided" in text
-    assert "Best fit: S1 Directing" in text
+    assert re.search(r"Best fit: [A-D], S1 Directing", text)
     assert "Orders first, talk later" in text and "Trust the team" in text
     assert "Secretname" not in text
+    # Two answers: a style beside each reason would say who wrote it.
+    assert 'class="style-tag' not in text.partition("In the room")[2].partition("</ul>")[0]
     assert text.count('<svg class="chart bars"') == 2
-    assert "S1 Directing: 1 (50%), best fit" in text  # the text alternative
+    assert re.search(r"[A-D] S1 Directing: 1 \(50%\), best fit", text)  # the text alternative
     assert "What would you say first?" in text  # the discussion prompt
     assert "UN Police went on high alert" in text
 
@@ -886,3 +888,24 @@ def test_an_option_edited_mid_workshop_shows_on_the_next_screen(host, workshop):
     page = host.get(_screen(workshop)).content.decode()
     assert "Give two short orders, then listen." in page
     assert "Give three short orders" not in page
+
+
+def test_a_tie_is_shown_as_a_tie_and_the_facilitator_chooses(host, workshop):
+    ana, bruno = _join(workshop, "Ana"), _join(workshop, "Bruno")
+    _act(host, workshop, "open")
+    _send(ana, workshop, "S1")
+    _send(bruno, workshop, "S3")
+    _act(host, workshop, "reveal")
+    text = _text(host.get(_present(workshop)))
+    assert re.search(r"<strong>A tie:</strong> [A-D] and [A-D] drew the same number", text)
+
+
+def test_reasons_carry_their_style_only_in_a_room_of_eight_or_more(host, workshop):
+    _act(host, workshop, "open")
+    clients = [_join(workshop, f"Person {n}") for n in range(8)]
+    for client in clients:
+        _send(client, workshop, "S1", reason="Orders first")
+    _act(host, workshop, "reveal")
+    text = _text(host.get(_present(workshop)))
+    words = text.partition("In the room")[2].partition("</ul>")[0]
+    assert 'class="style-tag style-s1">S1</span> Orders first' in words
