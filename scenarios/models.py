@@ -32,6 +32,14 @@ class ScenarioQuerySet(models.QuerySet):
     def published(self) -> ScenarioQuerySet:
         return self.filter(published=True)
 
+    def with_point_counts(self) -> ScenarioQuerySet:
+        """Each scenario with ``point_count``, its active decision points."""
+        return self.annotate(
+            point_count=models.Count(
+                "decision_points", filter=models.Q(decision_points__active=True)
+            )
+        )
+
     def in_arc_order(self) -> list[Scenario]:
         return sorted(self, key=lambda s: (PHASE_ORDER.get(s.phase, 99), s.title))
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -11,9 +10,7 @@ from trainer.play.panels import start_panel
 
 
 def published_with_counts():
-    return Scenario.objects.published().annotate(
-        point_count=Count("decision_points", filter=Q(decision_points__active=True))
-    )
+    return Scenario.objects.published().with_point_counts()
 
 
 @require_GET

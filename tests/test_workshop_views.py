@@ -145,12 +145,18 @@ def test_facilitator_pages_ask_anonymous_visitors_to_log_in(client, path):
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize("path", ["/workshops/", "/workshops/new/"])
-def test_trainees_are_told_workshops_are_for_facilitators(client, trainee, path):
+def test_any_account_can_run_a_workshop_without_a_terminal(client, trainee, small_scenario):
     client.force_login(trainee)
-    response = client.get(path)
-    assert response.status_code == 403
-    assert "run by facilitators" in _text(response)
+    assert "Run a workshop" in _text(client.get("/"))
+    page = _text(client.get("/workshops/new/"))
+    assert "3 decisions, about 5 minutes" in page  # the small scenario's length
+    response = client.post("/workshops/new/", {"scenario": small_scenario.pk})
+    assert response.status_code == 302
+    workshop = Workshop.objects.get(facilitator=trainee)
+    assert client.get(f"/workshops/{workshop.pk}/").status_code == 200
+    assert workshop.name in _text(client.get("/workshops/"))
+    # Cohorts stay a role: a trainee who hosts a workshop does not lead cohorts.
+    assert client.get("/cohorts/").status_code == 404
 
 
 @pytest.mark.parametrize("screen", ["", "present/", "results/", "export.csv"])

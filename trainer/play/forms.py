@@ -8,9 +8,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scenarios.order import LETTERS
 from scenarios.leadership import READINESS_PLAIN, Readiness
 from scenarios.models import DecisionPoint, Option
+from scenarios.order import LETTERS
 from trainer.play.models import REASON_MAX_LENGTH, Mode
 
 CONFIDENCE_LABELS = {1: "1 · a guess", 2: "2", 3: "3 · fairly sure", 4: "4", 5: "5 · certain"}

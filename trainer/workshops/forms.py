@@ -35,7 +35,11 @@ class WorkshopForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scenario"].queryset = Scenario.objects.published().order_by("title")
+        self.fields["scenario"].queryset = Scenario.objects.published().with_point_counts()
+
+    def scenarios_in_arc_order(self) -> list[Scenario]:
+        """The choices as the crisis runs, with their length, for the facilitator to pick."""
+        return self.fields["scenario"].queryset.in_arc_order()
 
 
 class JoinCodeForm(forms.Form):
