@@ -22,6 +22,11 @@ def shown_order(options: Iterable[T], seed: object) -> list[T]:
     return sorted(options, key=lambda option: _rank(seed, option.pk))
 
 
+def lettered(options: Iterable[T]) -> list[tuple[str, T]]:
+    """(A-D, option) in the order given: a room can then say "look at C"."""
+    return list(zip(LETTERS, options, strict=False))
+
+
 def room_seed(workshop_id: int) -> str:
     """The seed of a workshop room: one order for every screen in it."""
     return f"room:{workshop_id}"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from scenarios.leadership import READINESS_PLAIN, Readiness
 from scenarios.models import DecisionPoint, Option
-from scenarios.order import LETTERS
+from scenarios.order import lettered
 from trainer.play.models import REASON_MAX_LENGTH, Mode
 
 CONFIDENCE_LABELS = {1: "1 · a guess", 2: "2", 3: "3 · fairly sure", 4: "4", 5: "5 · certain"}
@@ -127,7 +127,7 @@ class AnswerForm(forms.Form):
 
     def lettered_options(self) -> list[tuple[str, Option]]:
         """(A-D, option) in the order shown: a room can then say "look at C"."""
-        return list(zip(LETTERS, self.options, strict=False))
+        return lettered(self.options)
 
     def confidence_options(self) -> list[tuple[str, str, bool]]:
         """(value, label, selected) for the confidence menu, which the template draws."""

@@ -22,7 +22,7 @@ from scenarios.leadership import (
     style_label,
 )
 from scenarios.models import DecisionPoint, Option
-from scenarios.order import LETTERS, room_seed, shown_order
+from scenarios.order import lettered, room_seed, shown_order
 from trainer.play.models import Answer
 from trainer.workshops.models import Participant, Step, Workshop
 
@@ -165,12 +165,12 @@ class Reveal:
                 self.tally.share(self.tally.by_option.get(option.pk, 0)),
                 option.pk == self.best.pk,
             )
-            for letter, option in zip(LETTERS, self.options, strict=False)
+            for letter, option in lettered(self.options)
         ]
 
     @property
     def lettered(self) -> list[tuple[str, Option]]:
-        return list(zip(LETTERS, self.options, strict=False))
+        return lettered(self.options)
 
     @property
     def reasons_tagged(self) -> bool:
@@ -235,7 +235,7 @@ def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
             is_followed=option.pk == followed.pk,
             letter=letter,
         )
-        for letter, option in zip(LETTERS, options, strict=False)
+        for letter, option in lettered(options)
     ]
     return Reveal(
         point=point,

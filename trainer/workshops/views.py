@@ -32,7 +32,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Readiness, Style
 from scenarios.models import DecisionPoint
-from scenarios.order import LETTERS, room_seed, shown_order
+from scenarios.order import lettered, room_seed, shown_order
 from trainer.links import absolute_url
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
@@ -298,7 +298,7 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context["names"] = room.recent_names(workshop)
     elif workshop.status in (Status.OPEN, Status.LOCKED):
         context["answered"] = room.answered_count(step)
-        context["choices"] = list(zip(LETTERS, _options_of(workshop, step.decision_point)))
+        context["choices"] = lettered(_options_of(workshop, step.decision_point))
         context["readiness_rows"] = [(r.value, r.label) for r in Readiness]
     elif workshop.status == Status.REVEALED:
         reveal = room.reveal(step)
