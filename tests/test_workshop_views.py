@@ -502,7 +502,7 @@ def test_a_logged_in_participant_rejoins_from_another_browser(workshop, trainee)
     assert participant.attempt.user == trainee
 
 
-def test_two_people_may_share_a_name_without_mixing_answers(host, workshop):
+def test_two_people_who_type_one_name_are_told_apart_and_keep_their_answers(host, workshop):
     first = _join(workshop, "Sam")
     second = _join(workshop, "Sam")
     _act(host, workshop, "open")
@@ -511,7 +511,8 @@ def test_two_people_may_share_a_name_without_mixing_answers(host, workshop):
     _act(host, workshop, "reveal")
     assert "You chose S1 Directing" in _text(first.get(_screen(workshop)))
     assert "You chose S4 Delegating" in _text(second.get(_screen(workshop)))
-    assert Participant.objects.filter(display_name="Sam").count() == 2
+    names = Participant.objects.filter(workshop=workshop).values_list("display_name", flat=True)
+    assert sorted(names) == ["Sam", "Sam 2"]
 
 
 @pytest.mark.parametrize(
@@ -915,3 +916,30 @@ def test_reasons_carry_their_style_only_in_a_room_of_eight_or_more(host, worksho
     text = _text(host.get(_present(workshop)))
     words = text.partition("In the room")[2].partition("</ul>")[0]
     assert 'class="style-tag style-s1">S1</span> Orders first' in words
+
+
+@pytest.mark.parametrize("name", ["A" * 31, "A" * 300])
+def test_a_long_name_gets_one_message_typed_or_pasted(workshop, name):
+    response = Client().post(f"/join/{workshop.code}/", {"display_name": name})
+    assert response.status_code == 200
+    assert f"Keep your name to 30 characters or fewer (this one has {len(name)})." in _text(
+        response
+    )
+    assert 'maxlength="' not in _text(response).partition('name="display_name"')[2][:300]
+    assert not Participant.objects.filter(workshop=workshop).exists()
+
+
+def test_names_keep_their_emoji_whole_and_two_anas_are_told_apart(workshop):
+    waving = "Zé 👋🏽 👩\u200d👩\u200d👧"
+    _join(workshop, waving)
+    assert Participant.objects.get(workshop=workshop).display_name == waving
+    _join(workshop, "Ana")
+    second = _join(workshop, "ana")
+    names = set(
+        Participant.objects.filter(workshop=workshop).values_list("display_name", flat=True)
+    )
+    assert {"Ana", "ana 2"} <= names
+    assert "ana 2" in _text(second.get(_screen(workshop)))
+    exactly = "👋🏽" * 30  # 30 characters as a person counts them, 60 code points
+    _join(workshop, exactly)
+    assert Participant.objects.filter(display_name=exactly).exists()

@@ -63,33 +63,62 @@ class JoinCodeForm(forms.Form):
         return codes.normalize(self.cleaned_data["code"])
 
 
+# Kept although they are format characters: they join emoji into one (a family, a flag).
+_JOINERS = {"\u200d"}
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+
+
 def clean_display_name(raw: str) -> str:
     """Trim, fold runs of spaces, and drop invisible control and format characters."""
-    visible = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C" or ch in " \t\n")
+    visible = "".join(
+        ch for ch in raw if unicodedata.category(ch)[0] != "C" or ch in " \t\n" or ch in _JOINERS
+    )
     return _SPACES.sub(" ", visible).strip()
 
 
+def visible_length(text: str) -> int:
+    """How many characters a person sees: an accent, a skin tone or an emoji joined to
+    the one before does not count again, so "Zé", "👋🏽" and "👩‍👩‍👧" are 2, 1 and 1."""
+    count, joined = 0, False
+    for ch in text:
+        if joined or ch in _JOINERS:
+            joined = ch in _JOINERS
+            continue
+        if unicodedata.category(ch) in {"Mn", "Me"} or ord(ch) in _SKIN_TONES:
+            continue
+        count += 1
+    return count
+
+
+NAME_TOO_LONG = "Keep your name to {limit} characters or fewer (this one has {length})."
+
+
 class JoinNameForm(forms.Form):
+    """One limit, said in the help and applied the same way to a typed or a pasted name:
+    the browser cuts nothing (no maxlength), the server counts what a person sees."""
+
     display_name = forms.CharField(
         label="Your name in this workshop",
-        help_text="Others in the room may see it on the big screen; your answers stay anonymous.",
-        # The raw value may carry spaces that cleaning removes; the real limit is below.
-        max_length=DISPLAY_NAME_MAX_LENGTH * 4,
+        help_text=f"Up to {DISPLAY_NAME_MAX_LENGTH} characters. The room may see it on the big "
+        "screen; it is never shown beside your answers or reasons.",
         strip=False,
         error_messages={"required": "Type a name the room will recognise."},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX_LENGTH}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
 
     def clean_display_name(self) -> str:
-        name = clean_display_name(self.cleaned_data["display_name"])
+        raw = self.cleaned_data["display_name"]
+        if len(raw) > DISPLAY_NAME_MAX_LENGTH * 20:  # a pasted page, not a name
+            raise forms.ValidationError(
+                NAME_TOO_LONG.format(limit=DISPLAY_NAME_MAX_LENGTH, length=visible_length(raw))
+            )
+        name = clean_display_name(raw)
         if not name:
             raise forms.ValidationError("Type a name the room will recognise.")
-        if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        length = visible_length(name)
+        if length > DISPLAY_NAME_MAX_LENGTH:
             raise forms.ValidationError(
-                f"Keep your name to {DISPLAY_NAME_MAX_LENGTH} characters or fewer "
-                f"(this one has {len(name)})."
+                NAME_TOO_LONG.format(limit=DISPLAY_NAME_MAX_LENGTH, length=length)
             )
         return name
 

@@ -290,11 +290,26 @@ class Workshop(models.Model):
                 workshop=workshop,
                 attempt=attempt,
                 user=user if logged_in else None,
-                display_name=display_name,
+                display_name=workshop.unused_name(display_name),
                 joined_at=now,
             )
             Workshop.bump_revision(workshop.pk)
         return participant
+
+    def unused_name(self, name: str) -> str:
+        """``name``, or ``name 2``, ``name 3``... when someone in the room already has it, so
+        the room can tell two Anas apart. Call with the workshop row locked."""
+        taken = {
+            taken.casefold()
+            for taken in self.participants.filter(display_name__istartswith=name).values_list(
+                "display_name", flat=True
+            )
+        }
+        candidate, number = name, 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"{name} {number}"
+        return candidate
 
     @staticmethod
     def bump_revision(workshop_id: int) -> None:
@@ -423,7 +438,9 @@ class Participant(models.Model):
         related_name="workshop_participations",
         help_text="Set when the participant was logged in, so one account is one participant.",
     )
-    display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH)
+    # The limit people see is DISPLAY_NAME_MAX_LENGTH characters as a person counts them
+    # (the join form checks it); an emoji with a skin tone, or "Ana 2", takes more room.
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH * 4)
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

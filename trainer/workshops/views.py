@@ -50,7 +50,6 @@ from trainer.workshops.live import (
     screen_etag,
 )
 from trainer.workshops.models import (
-    DISPLAY_NAME_MAX_LENGTH,
     Participant,
     Status,
     Workshop,
@@ -432,7 +431,7 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "workshops/join_name.html",
-        {"form": form, "workshop": workshop, "name_max": DISPLAY_NAME_MAX_LENGTH},
+        {"form": form, "workshop": workshop},
     )
 
 
