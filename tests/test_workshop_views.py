@@ -943,3 +943,37 @@ def test_names_keep_their_emoji_whole_and_two_anas_are_told_apart(workshop):
     exactly = "👋🏽" * 30  # 30 characters as a person counts them, 60 code points
     _join(workshop, exactly)
     assert Participant.objects.filter(display_name=exactly).exists()
+
+
+def test_the_control_screen_has_the_key_the_waiting_and_the_reasons_to_moderate(host, workshop):
+    ana, _bruno = _join(workshop, "Ana"), _join(workshop, "Bruno")
+    _act(host, workshop, "open")
+    _send(ana, workshop, "S1", reason="Orders first, talk later")
+    text = _text(host.get(_control(workshop)))
+    assert re.search(r"<strong>[A-D]</strong> is the best fit: <strong>S1 Directing", text)
+    waiting = text.partition("Not answered yet")[2].partition("</section>")[0]
+    assert "Bruno" in waiting and "Ana" not in waiting
+    assert "Orders first, talk later" in text
+    answer = Answer.objects.get(reason="Orders first, talk later")
+    _act(host, workshop, "hide", answer=answer.pk)
+    answer.refresh_from_db()
+    assert answer.reason_hidden
+    _act(host, workshop, "reveal")
+    projector = _text(host.get(_present(workshop)))
+    assert "Orders first, talk later" not in projector
+    # The participant keeps their own reason; the facilitator can show it again.
+    _act(host, workshop, "show", answer=answer.pk)
+    assert "Orders first, talk later" in _text(host.get(_present(workshop)))
+
+
+def test_a_reason_of_another_workshop_cannot_be_hidden(host, workshop, small_scenario, facilitator):
+    other = Workshop.create(scenario=small_scenario, facilitator=facilitator)
+    ana = _join(other, "Ana")
+    _act(host, other, "open")
+    _send(ana, other, "S1", reason="Mine")
+    _act(host, workshop, "open")
+    answer = Answer.objects.get(reason="Mine")
+    response = _act(host, workshop, "hide", answer=answer.pk)
+    assert response.status_code == 303
+    answer.refresh_from_db()
+    assert not answer.reason_hidden

@@ -377,6 +377,8 @@ class Answer(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    # A workshop's facilitator can keep a reason off the projector; the learner still sees it.
+    reason_hidden = models.BooleanField(default=False)
     served_at = models.DateTimeField()
     answered_at = models.DateTimeField()
     response_ms = models.PositiveIntegerField()

@@ -133,11 +133,14 @@ class ControlForm(forms.Form):
     REVEAL = "reveal"
     BRANCH = "branch"
     END = "end"
+    HIDE = "hide"
+    SHOW = "show"
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in (OPEN, LOCK, REOPEN, REVEAL, BRANCH, END)],
+        choices=[(a, a) for a in (OPEN, LOCK, REOPEN, REVEAL, BRANCH, END, HIDE, SHOW)],
         error_messages={"invalid_choice": "That is not something a workshop can do."},
     )
     step = forms.IntegerField(min_value=0)
     option = forms.IntegerField(required=False, min_value=1)
     majority = forms.BooleanField(required=False)
+    answer = forms.IntegerField(required=False, min_value=1)

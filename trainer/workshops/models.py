@@ -256,6 +256,22 @@ class Workshop(models.Model):
             workshop._attempts().update(current_point=None, finished_at=now, updated_at=now)
             workshop._move(Status.ENDED, ended_at=now)
 
+    def hide_reason(
+        self, answer_id: int, *, hidden: bool = True, expected_step: int | None = None
+    ) -> None:
+        """Keep one reason of the current decision off the projector (or show it again)."""
+        with transaction.atomic():
+            workshop = self._locked(expected_step)
+            step = workshop.current_step
+            changed = (
+                step.answers().filter(pk=answer_id).exclude(reason="").update(reason_hidden=hidden)
+                if step is not None
+                else 0
+            )
+            if not changed:
+                raise WorkshopRefused("That reason is not one of this decision's.")
+            Workshop.bump_revision(workshop.pk)
+
     # Participants --------------------------------------------------------------------
 
     def join(self, *, display_name: str, user=None, now: datetime | None = None) -> Participant:

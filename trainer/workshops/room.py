@@ -118,13 +118,65 @@ def recent_names(workshop: Workshop, limit: int = NAMES_SHOWN) -> list[str]:
 
 
 def reasons(step: Step, limit: int = REASONS_SHOWN) -> list[tuple[str, str]]:
-    """(style, reason) pairs without names, one style's reasons together."""
+    """(style, reason) pairs for the projector: without names, without the ones the
+    facilitator hid, one style's reasons together."""
     return list(
         step.answers()
         .exclude(reason="")
+        .filter(reason_hidden=False)
         .order_by("style", "answered_at")
         .values_list("style", "reason")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class IncomingReason:
+    answer_id: int
+    letter: str
+    reason: str
+    hidden: bool
+
+
+def incoming_reasons(step: Step, limit: int = REASONS_SHOWN) -> list[IncomingReason]:
+    """Every reason so far, newest first, for the control screen (never the projector)."""
+    letters = {
+        option.pk: letter
+        for letter, option in lettered(
+            shown_order(step.decision_point.options.all(), room_seed(step.workshop_id))
+        )
+    }
+    rows = (
+        step.answers()
+        .exclude(reason="")
+        .order_by("-answered_at")
+        .values_list("pk", "option_id", "reason", "reason_hidden")[:limit]
+    )
+    return [
+        IncomingReason(pk, letters.get(option, "?"), text, hidden)
+        for pk, option, text, hidden in rows
+    ]
+
+
+def waiting_names(step: Step, limit: int = NAMES_SHOWN) -> list[str]:
+    """Who has not answered the open decision yet, for the control screen."""
+    answered = step.answers().values("attempt_id")
+    return list(
+        step.workshop.participants.exclude(attempt_id__in=answered)
+        .order_by("display_name")
+        .values_list("display_name", flat=True)[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    letter: str
+    option: Option
+
+
+def answer_key(options: list[Option]) -> AnswerKey:
+    """The best fit, lettered as the room sees it."""
+    letter, best = max(lettered(options), key=lambda pair: pair[1].points)
+    return AnswerKey(letter, best)
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,14 @@ def _act(workshop: Workshop, form: ControlForm) -> str:
     if action == ControlForm.OPEN:
         new_step = workshop.open_next(expected_step=shown)
         return f"Decision {new_step.number} is open: answers are coming in."
+    if action in (ControlForm.HIDE, ControlForm.SHOW):
+        if form.cleaned_data["answer"] is None:
+            raise WorkshopRefused("Choose the reason to hide or show.")
+        hidden = action == ControlForm.HIDE
+        workshop.hide_reason(form.cleaned_data["answer"], hidden=hidden, expected_step=shown)
+        if hidden:
+            return "That reason will not be shown on the projector."
+        return "That reason may be shown on the projector again."
     if action == ControlForm.BRANCH:
         option_id = None if form.cleaned_data["majority"] else form.cleaned_data["option"]
         if option_id is None and not form.cleaned_data["majority"]:
@@ -221,6 +229,11 @@ def _control_context(request: HtmxHttpRequest, workshop: Workshop) -> dict:
         context["names"] = room.recent_names(workshop)
     if step is not None and workshop.status in (Status.OPEN, Status.LOCKED):
         context["answered"] = room.answered_count(step)
+    if step is not None and workshop.status in (Status.OPEN, Status.LOCKED, Status.REVEALED):
+        options = _options_of(workshop, step.decision_point)
+        context["key"] = room.answer_key(options)
+        context["incoming"] = room.incoming_reasons(step)
+        context["waiting"] = room.waiting_names(step)
     if step is not None and workshop.status == Status.REVEALED:
         context["reveal"] = room.reveal(step, with_reasons=False)
     if workshop.status == Status.LOBBY:
