@@ -16,7 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.test_progress_support import BEST_RUN, join, make_cohort, play
 from trainer.play.models import Attempt, Mode
-from trainer.workshops.models import Workshop
+from trainer.workshops.models import Participant, Workshop
+from trainer.workshops.views import debrief_token
 
 ACTORS = ["anonymous", "trainee_a", "trainee_b", "participant", "fac_x", "fac_y", "staff"]
 
@@ -42,6 +43,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/workshops/{workshop}/results/": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/export.csv": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/participant/": (302, 302, 302, 200, 302, 302, 302),
+    # A participant's personal link: whoever holds it (a capability, like an invitation);
+    # while the workshop is live it leads to the participant screen.
+    "/workshops/debrief/{debrief}/": (302, 302, 302, 302, 302, 302, 302),
     "/join/": (200, 200, 200, 200, 200, 200, 200),
     "/join/{code}/": (200, 200, 200, 302, 200, 200, 200),
     "/me/": (302, 200, 200, 302, 200, 200, 200),
@@ -112,6 +116,7 @@ def world(small_scenario, trainee, other_trainee, facilitator, other_facilitator
         "cohort": cohort.pk,
         "member": trainee.pk,
         "token": cohort.invite_token(),
+        "debrief": debrief_token(Participant.objects.get(workshop=workshop)),
     }
     return clients, values
 

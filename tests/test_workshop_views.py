@@ -977,3 +977,21 @@ def test_a_reason_of_another_workshop_cannot_be_hidden(host, workshop, small_sce
     assert response.status_code == 303
     answer.refresh_from_db()
     assert not answer.reason_hidden
+
+
+def test_every_participant_gets_a_personal_debrief_link_at_the_end(host, workshop):
+    guest = _join(workshop, "Ana")
+    _act(host, workshop, "open")
+    _send(guest, workshop, "S1", reason="Orders first")
+    _act(host, workshop, "reveal")
+    _act(host, workshop, "end")
+    ended = _text(guest.get(_screen(workshop)))
+    link = re.search(r'href="(/workshops/debrief/[^"]+/)"', ended).group(1)
+    # The link works on another device, without the session that joined.
+    page = _text(Client().get(link))
+    assert "your debrief" in page
+    assert "Orders first" in page or "Directing" in page
+    assert "The room&#x27;s results" in page or "The room's results" in page
+    # A tampered or made-up link shows nothing.
+    assert Client().get(link[:-3] + "xx/").status_code == 404
+    assert Client().get("/workshops/debrief/1/").status_code == 404

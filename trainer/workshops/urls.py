@@ -11,6 +11,7 @@ urlpatterns = [
     path("workshops/<int:pk>/results/", views.results, name="results"),
     path("workshops/<int:pk>/export.csv", views.export_csv, name="export"),
     path("workshops/<int:pk>/participant/", views.participant, name="participant"),
+    path("workshops/debrief/<str:token>/", views.participant_debrief, name="debrief"),
     path("join/", views.join, name="join"),
     path("join/<str:code>/", views.join_code, name="join_code"),
 ]

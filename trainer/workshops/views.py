@@ -13,6 +13,7 @@ from functools import lru_cache
 import segno
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.db.models import Count
 from django.http import (
     Http404,
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -34,6 +36,7 @@ from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Readiness, Style
 from scenarios.models import DecisionPoint
 from scenarios.order import lettered, room_seed, shown_order
 from trainer.links import absolute_url
+from trainer.play.debrief import debrief_for
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import score, style_names
@@ -282,6 +285,46 @@ def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# A participant's own debrief, by a personal link --------------------------------------------
+
+DEBRIEF_SALT = "golden-hour.workshop-debrief"
+
+
+def debrief_token(participant: Participant) -> str:
+    """The participant's personal link key: signed, so it cannot be guessed or altered,
+    and it works on any device (a guest has no account to log in to)."""
+    return signing.dumps([participant.pk, str(participant.attempt_id)], salt=DEBRIEF_SALT)
+
+
+@never_cache
+@require_GET
+def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    try:
+        participant_id, attempt_id = signing.loads(token, salt=DEBRIEF_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404("There is no debrief at this address.") from None
+    participant = get_object_or_404(
+        Participant.objects.select_related("workshop__scenario", "attempt__scenario"),
+        pk=participant_id,
+        attempt_id=attempt_id,
+    )
+    workshop = participant.workshop
+    if workshop.is_live:
+        return redirect("workshops:participant", workshop.pk)
+    summary = room.summary(workshop)
+    return render(
+        request,
+        "workshops/debrief.html",
+        {
+            "d": debrief_for(participant.attempt),
+            "workshop": workshop,
+            "participant": participant,
+            "summary": summary,
+            "arc": charts.arc_chart(summary.steps),
+        },
+    )
+
+
 # Presenter ----------------------------------------------------------------------------------
 
 
@@ -471,6 +514,7 @@ def _participant_context(
         result = score(answers)
         context["score"] = result
         context["primary_styles"] = style_names(result.primary_styles)
+        context["debrief_url"] = reverse("workshops:debrief", args=[debrief_token(participant)])
         context["poll"] = False
         return context
     context["poll"] = True
