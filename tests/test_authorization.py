@@ -31,6 +31,11 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/accounts/login/": (200, 302, 302, 200, 302, 302, 302),
     "/accounts/signup/": (200, 302, 302, 200, 302, 302, 302),
     "/accounts/logout/": (405, 405, 405, 405, 405, 405, 405),
+    "/accounts/email/": (302, 200, 200, 302, 200, 200, 200),
+    "/accounts/password/reset/": (200, 200, 200, 200, 200, 200, 200),
+    "/accounts/password/reset/sent/": (200, 200, 200, 200, 200, 200, 200),
+    "/accounts/password/reset/{uid}/{reset}/": (200, 200, 200, 200, 200, 200, 200),  # a dead link
+    "/accounts/password/reset/done/": (200, 200, 200, 200, 200, 200, 200),
     "/play/{open}/": (404, 200, 404, 404, 404, 404, 404),
     "/play/{open}/answer/": (405, 405, 405, 405, 405, 405, 405),
     "/play/{open}/continue/": (405, 405, 405, 405, 405, 405, 405),
@@ -116,6 +121,8 @@ def world(small_scenario, trainee, other_trainee, facilitator, other_facilitator
         "cohort": cohort.pk,
         "member": trainee.pk,
         "token": cohort.invite_token(),
+        "uid": "MQ",
+        "reset": "nope-0",
         "debrief": debrief_token(Participant.objects.get(workshop=workshop)),
     }
     return clients, values

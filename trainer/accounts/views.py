@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trainer.accounts import throttle
-from trainer.accounts.forms import SignupForm
+from trainer.accounts.forms import EmailForm, SignupForm
 
 # Pages a guest can use: "continue without an account" leads back to one of these.
 GUEST_PATHS = ("/scenarios/", "/play/", "/join/")
@@ -85,6 +86,25 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
     status = 422 if form.is_bound else 200
     return render(request, "accounts/signup.html", _context(request, form), status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def email(request: HttpRequest) -> HttpResponse:
+    """Add, change or remove the email address a password reset is sent to."""
+    form = EmailForm(data=request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if form.cleaned_data["email"]:
+            messages.success(request, "Saved. A password reset link would go to that address.")
+        else:
+            messages.success(
+                request, "Removed. Without an email address, a forgotten password cannot be reset."
+            )
+        return redirect("email")
+    status = 422 if form.is_bound else 200
+    return render(request, "accounts/email.html", {"form": form}, status=status)
 
 
 @require_POST
