@@ -45,6 +45,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/workshops/new/": (302, 200, 200, 302, 200, 200, 200),
     "/workshops/{workshop}/": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/present/": (302, 404, 404, 302, 200, 404, 200),
+    "/workshops/{workshop}/again/": (405, 405, 405, 405, 405, 405, 405),
     "/workshops/{workshop}/results/": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/export.csv": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/participant/": (302, 302, 302, 200, 302, 302, 302),
@@ -143,6 +144,7 @@ def test_matrix(world, url: str) -> None:
 # order. Only the owner gets past the door; for them an empty form is refused (400) or
 # sent back with a message (302/303).
 POST_MATRIX: dict[str, tuple[int, ...]] = {
+    "/workshops/{workshop}/again/": (302, 404, 404, 302, 303, 404, 303),
     "/play/{open}/answer/": (404, 303, 404, 404, 404, 404, 404),
     "/play/{open}/continue/": (404, 303, 404, 404, 404, 404, 404),
     "/workshops/{workshop}/": (302, 404, 404, 302, 303, 404, 303),

@@ -995,3 +995,16 @@ def test_every_participant_gets_a_personal_debrief_link_at_the_end(host, worksho
     # A tampered or made-up link shows nothing.
     assert Client().get(link[:-3] + "xx/").status_code == 404
     assert Client().get("/workshops/debrief/1/").status_code == 404
+
+
+def test_run_again_makes_a_new_room_from_a_past_workshop(host, workshop):
+    _join(workshop, "Ana")
+    _act(host, workshop, "open")
+    _act(host, workshop, "end")
+    assert "Run again" in _text(host.get("/workshops/"))
+    response = host.post(f"/workshops/{workshop.pk}/again/")
+    assert response.status_code == 303
+    new = Workshop.objects.exclude(pk=workshop.pk).get()
+    assert response["Location"] == new.get_absolute_url()
+    assert new.scenario_id == workshop.scenario_id and new.title == workshop.title
+    assert new.code != workshop.code and new.is_live and not new.participants.exists()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("workshops/new/", views.workshop_new, name="new"),
     path("workshops/<int:pk>/", views.control, name="control"),
     path("workshops/<int:pk>/present/", views.present, name="present"),
+    path("workshops/<int:pk>/again/", views.run_again, name="again"),
     path("workshops/<int:pk>/results/", views.results, name="results"),
     path("workshops/<int:pk>/export.csv", views.export_csv, name="export"),
     path("workshops/<int:pk>/participant/", views.participant, name="participant"),

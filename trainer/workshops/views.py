@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -283,6 +283,25 @@ def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         workshop,
         {**_control_context(request, workshop), "notice": notice},
     )
+
+
+@require_POST
+def run_again(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A new room for the same scenario and title: a new code, nobody in it yet."""
+    if not request.user.is_authenticated:
+        return _login(request)
+    past = _workshop_for(request, pk)
+    try:
+        workshop = Workshop.create(
+            scenario=past.scenario, facilitator=request.user, title=past.title
+        )
+    except WorkshopRefused as refused:
+        messages.error(request, refused.message)
+        return HttpResponseRedirect(past.get_absolute_url(), status=303)
+    messages.success(
+        request, f"A new room for {workshop.name} is ready: its code is {workshop.code_grouped}."
+    )
+    return HttpResponseRedirect(workshop.get_absolute_url(), status=303)
 
 
 # A participant's own debrief, by a personal link --------------------------------------------
