@@ -78,6 +78,7 @@ def test_signup_goes_back_to_a_safe_next_only():
         ("password", "password", "This password is too common."),
         ("12345678901", "12345678901", "This password is entirely numeric."),
         ("short", "short", "This password is too short."),
+        ("amber-dawn1", "amber-dawn1", "at least 12 characters"),
         (NEW_PASSWORD, NEW_PASSWORD + "x", "The two password fields didn"),
     ],
 )
@@ -199,3 +200,29 @@ def test_after_logout_the_attempts_stay_with_the_account(small_scenario, trainee
     browser.post("/accounts/logout/")
     assert browser.get(f"/play/{attempt.pk}/").status_code == 404
     assert Attempt.objects.get(pk=attempt.pk).user == trainee
+
+
+def test_look_alike_usernames_are_refused():
+    response = Client().post(
+        "/accounts/signup/",
+        {"username": "f\u0430cA", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 422
+    assert "no two names look alike" in text(response)
+
+
+def test_a_name_taken_a_moment_ago_is_a_clear_message_not_an_error(monkeypatch):
+    from django.db import IntegrityError
+
+    from trainer.accounts.forms import SignupForm
+
+    def taken(self, commit=True):
+        raise IntegrityError("UNIQUE constraint failed: auth_user.username")
+
+    monkeypatch.setattr(SignupForm, "save", taken)
+    response = Client().post(
+        "/accounts/signup/",
+        {"username": "gil", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 422
+    assert "A user with that username already exists." in text(response)

@@ -613,9 +613,9 @@ def test_the_throttle_is_kept_in_the_database(workshop):
 def test_someone_who_has_not_joined_is_sent_to_join(client, workshop):
     response = client.get(_screen(workshop))
     assert response.status_code == 302
-    assert response["Location"] == f"/join/{workshop.code}/"
+    assert response["Location"] == "/join/"
     response = client.get(_screen(workshop), headers=HX)
-    assert response["HX-Redirect"] == f"/join/{workshop.code}/"
+    assert response["HX-Redirect"] == "/join/"
 
 
 def test_the_open_decision_uses_the_shared_answer_form(host, workshop):
@@ -1008,3 +1008,19 @@ def test_run_again_makes_a_new_room_from_a_past_workshop(host, workshop):
     assert response["Location"] == new.get_absolute_url()
     assert new.scenario_id == workshop.scenario_id and new.title == workshop.title
     assert new.code != workshop.code and new.is_live and not new.participants.exists()
+
+
+def test_a_stranger_at_a_rooms_participant_address_never_learns_its_code(workshop):
+    stranger = Client()
+    for headers in ({}, HX):
+        response = stranger.get(f"/workshops/{workshop.pk}/participant/", headers=headers)
+        assert workshop.code not in str(response.headers)
+        assert workshop.code not in _text(response)
+    response = stranger.get(f"/workshops/{workshop.pk}/participant/")
+    assert response["Location"] == "/join/"
+
+
+def test_a_point_id_of_unicode_digits_is_refused_cleanly(workshop):
+    ana = _join(workshop, "Ana")
+    response = ana.post(_screen(workshop), {"point": "\u00b2", "diagnosis": "R1"}, headers=HX)
+    assert response.status_code < 500

@@ -30,6 +30,16 @@ class SignupForm(UserCreationForm):
         self.fields["email"].label = "Email (optional)"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        # Latin letters only: "facA" spelt with a Cyrillic a would pass for "facA" in a list.
+        if not username.isascii():
+            raise forms.ValidationError(
+                "Use Latin letters (a-z), digits and the signs @ . + - _ only, so that no "
+                "two names look alike."
+            )
+        return username
+
 
 class EmailForm(forms.ModelForm):
     """The account's email address, for password resets; empty removes it."""

@@ -8,6 +8,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -77,7 +78,12 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
     form = SignupForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:  # someone took the name a moment ago
+            form.add_error("username", "A user with that username already exists.")
+            return render(request, "accounts/signup.html", _context(request, form), status=422)
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,

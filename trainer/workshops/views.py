@@ -572,13 +572,13 @@ def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if person is not None:
         workshop = person.workshop
     else:
-        workshop = get_object_or_404(Workshop, pk=pk)
-        if not workshop.is_live:
-            raise Http404("You did not take part in this workshop.")
-        messages.info(request, "Choose a name to join this workshop.")
+        # Someone not in this room: send them to type its code. Never to the room's own
+        # join link, which would hand its code to anyone who counts through the ids.
+        messages.info(request, "To join a workshop, type the code shown on its big screen.")
+        join_url = reverse("workshops:join")
         if fragment:
-            return HttpResponseClientRedirect(workshop.join_path)
-        return redirect(workshop.join_path)
+            return HttpResponseClientRedirect(join_url)
+        return redirect(join_url)
 
     form = None
     notice = None
@@ -612,7 +612,7 @@ def _answer(
     """
     step = workshop.current_step
     raw = str(data.get("point", ""))
-    if not raw.isdigit() or len(raw) > 11:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 11:  # "²" is a digit to isdigit
         point = None
     elif step is not None and step.decision_point_id == int(raw):
         point = step.decision_point  # the usual case: no query
