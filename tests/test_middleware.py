@@ -128,3 +128,16 @@ def test_with_debug_on_the_error_reaches_the_technical_page(bundled_scenarios, s
         pytest.raises(OperationalError, match="no such table"),
     ):
         Client().get("/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/me/", "/me/export/answers.csv", "/workshops/"])
+def test_pages_for_someone_logged_in_are_never_stored(client, trainee, path) -> None:
+    client.force_login(trainee)
+    cache = client.get(path)["Cache-Control"]
+    assert "private" in cache and "no-store" in cache
+
+
+@pytest.mark.django_db
+def test_the_catalogue_for_a_visitor_may_be_cached(client, small_scenario) -> None:
+    assert "no-store" not in client.get("/").get("Cache-Control", "")
