@@ -25,6 +25,7 @@ ACTORS = ["anonymous", "trainee_a", "trainee_b", "participant", "fac_x", "fac_y"
 # {open} A's unfinished one, {workshop} facilitator X's, {cohort} X's with A as a member.
 MATRIX: dict[str, tuple[int, ...]] = {
     "/healthz": (200, 200, 200, 200, 200, 200, 200),
+    "/admin/login/": (302, 302, 302, 302, 302, 302, 302),  # to the site's throttled log-in
     "/": (200, 200, 200, 200, 200, 200, 200),
     "/scenarios/{slug}/": (200, 200, 200, 200, 200, 200, 200),
     "/scenarios/{slug}/start/": (405, 405, 405, 405, 405, 405, 405),

@@ -54,3 +54,13 @@ def test_a_successful_login_clears_the_account_failures(client, trainee) -> None
         _login(client, "ana", "wrong")
     assert _login(client, "ana", PASSWORD).status_code == 302
     assert not FailedLogin.objects.filter(username="ana").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_has_no_log_in_of_its_own(client, staff) -> None:
+    response = client.post("/admin/login/?next=/admin/", {"username": "x", "password": "y"})
+    assert response.status_code in (301, 302)
+    assert response["Location"] == "/accounts/login/?next=/admin/"
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert client.get(response["Location"])["Location"].startswith("/accounts/login/")
