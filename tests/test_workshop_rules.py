@@ -502,7 +502,7 @@ def test_the_export_has_a_row_per_participant_per_decision(small_scenario, facil
     assert len(body) == 3 * 2
     by_person = {(row[2], row[4]): row for row in body}
     assert by_person[(1, 1)][3] == "Sam" and by_person[(1, 1)][11] == "S1"
-    assert by_person[(2, 1)][3] == "Sam" and by_person[(2, 1)][11] == "S4"
+    assert by_person[(2, 1)][3] == "Sam 2" and by_person[(2, 1)][11] == "S4"
     assert by_person[(2, 2)][7] == "no"  # Sam number two did not answer decision 2
     assert by_person[(3, 1)][7] == "no"
     text = "".join(export.stream(workshop))
