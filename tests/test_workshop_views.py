@@ -1024,3 +1024,52 @@ def test_a_point_id_of_unicode_digits_is_refused_cleanly(workshop):
     ana = _join(workshop, "Ana")
     response = ana.post(_screen(workshop), {"point": "\u00b2", "diagnosis": "R1"}, headers=HX)
     assert response.status_code < 500
+
+
+def test_a_countdown_locks_the_decision_when_it_runs_out(host, workshop):
+    from datetime import timedelta
+
+    from trainer.workshops.models import Step
+
+    ana, bruno = _join(workshop, "Ana"), _join(workshop, "Bruno")
+    _act(host, workshop, "open")
+    _act(host, workshop, "countdown", seconds=60)
+    step = _fresh(workshop).current_step
+    assert 55 <= step.seconds_left() <= 60
+    assert "Answers lock in" in _text(host.get(_present(workshop)))
+    assert "Answers lock in" in _text(ana.get(_screen(workshop)))
+    _act(host, workshop, "countdown", seconds=30)  # +30 s
+    assert 85 <= Step.objects.get(pk=step.pk).seconds_left() <= 90
+    _send(ana, workshop, "S1")
+    # The clock runs out: an answer a moment late (within the grace) still counts...
+    Step.objects.filter(pk=step.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    _send(bruno, workshop, "S2")
+    assert _fresh(workshop).current_step.answers().count() == 2
+    # ...and past it, the first screen drawn locks the room, and answers are refused.
+    Step.objects.filter(pk=step.pk).update(closes_at=timezone.now() - timedelta(seconds=5))
+    carla = _join(workshop, "Carla")
+    assert "locked" in _text(host.get(_present(workshop))).lower()
+    assert _fresh(workshop).status == Status.LOCKED
+    _send(carla, workshop, "S1")
+    assert _fresh(workshop).current_step.answers().count() == 2
+
+
+def test_a_countdown_needs_an_open_decision(host, workshop):
+    _act(host, workshop, "countdown", seconds=60)
+    assert _fresh(workshop).current_step is None
+
+
+def test_an_answer_after_the_countdown_is_refused_with_a_clear_message(host, workshop):
+    from datetime import timedelta
+
+    from trainer.workshops.models import Step
+
+    ana = _join(workshop, "Ana")
+    _act(host, workshop, "open")
+    _act(host, workshop, "countdown", seconds=60)
+    step = _fresh(workshop).current_step
+    Step.objects.filter(pk=step.pk).update(closes_at=timezone.now() - timedelta(seconds=5))
+    response = _send(ana, workshop, "S1")
+    assert "Time is up" in _text(response) or "locked" in _text(response)
+    assert not step.answers().exists()
+    assert _fresh(workshop).status == Status.LOCKED

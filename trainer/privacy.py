@@ -15,6 +15,9 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code == 304:
+            # "Nothing changed" carries no data, and a room's polls must stay one query.
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)

@@ -32,6 +32,36 @@
     }
   });
 
+  // Countdowns: tick the seconds down from what the server drew, and when they run out,
+  // fetch the screen afresh (not as a poll, so the server draws it and locks the room).
+  // Each swap draws the countdown again from the server's clock, so phones never drift.
+  var started = Date.now();
+  document.addEventListener("htmx:afterSwap", function () { started = Date.now(); });
+  window.setInterval(function () {
+    var clocks = document.querySelectorAll(".countdown[data-seconds-left]");
+    for (var i = 0; i < clocks.length; i += 1) {
+      var clock = clocks[i];
+      var left = Number(clock.getAttribute("data-seconds-left")) - Math.floor((Date.now() - started) / 1000);
+      var shown = clock.querySelector(".countdown-left");
+      if (left > 0) {
+        var minutes = Math.floor(left / 60);
+        var seconds = left % 60;
+        shown.textContent = (minutes ? minutes + ":" + (seconds < 10 ? "0" : "") + seconds : seconds + " s");
+        clock.classList.toggle("is-ending", left <= 10);
+      } else if (!clock.hasAttribute("data-expired")) {
+        clock.setAttribute("data-expired", "");
+        shown.textContent = "0 s";
+        var target = clock.getAttribute("data-refresh");
+        // A moment after zero, past the grace for answers still on their way.
+        window.setTimeout(function (target) {
+          if (window.htmx && document.querySelector(target)) {
+            window.htmx.ajax("GET", window.location.pathname, { target: target, swap: "innerHTML" });
+          }
+        }, 2500, target);
+      }
+    }
+  }, 1000);
+
   // Keyboard shortcuts on the control screen: N opens the next decision, L locks,
   // R reveals. Ignored while typing, with modifier keys, or when the action is disabled.
   document.addEventListener("keydown", function (event) {

@@ -135,12 +135,14 @@ class ControlForm(forms.Form):
     END = "end"
     HIDE = "hide"
     SHOW = "show"
+    COUNTDOWN = "countdown"
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in (OPEN, LOCK, REOPEN, REVEAL, BRANCH, END, HIDE, SHOW)],
+        choices=[(a, a) for a in (OPEN, LOCK, REOPEN, REVEAL, BRANCH, END, HIDE, SHOW, COUNTDOWN)],
         error_messages={"invalid_choice": "That is not something a workshop can do."},
     )
     step = forms.IntegerField(min_value=0)
     option = forms.IntegerField(required=False, min_value=1)
     majority = forms.BooleanField(required=False)
     answer = forms.IntegerField(required=False, min_value=1)
+    seconds = forms.IntegerField(required=False, min_value=10, max_value=900)

@@ -19,7 +19,9 @@ Both are bumped with ``F()`` updates, so concurrent answers never lose a count.
 
 from __future__ import annotations
 
-from datetime import datetime
+import contextlib
+import math
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -74,6 +76,10 @@ class WorkshopQuerySet(models.QuerySet):
         if user.is_staff:
             return self
         return self.filter(facilitator=user)
+
+
+# An answer sent as the countdown ran out, still on its way, counts.
+COUNTDOWN_GRACE = timedelta(seconds=2)
 
 
 class Workshop(models.Model):
@@ -207,9 +213,36 @@ class Workshop(models.Model):
             if workshop.status != Status.LOCKED:
                 raise WorkshopRefused("Only locked answers can be reopened.")
             step = workshop.current_step
-            Step.objects.filter(pk=step.pk).update(locked_at=None)
+            Step.objects.filter(pk=step.pk).update(locked_at=None, closes_at=None)
             workshop._attempts().update(current_point=step.decision_point_id, updated_at=now)
             workshop._move(Status.OPEN)
+
+    def count_down(
+        self, seconds: int, *, expected_step: int | None = None, now: datetime | None = None
+    ) -> Step:
+        """Lock the open decision ``seconds`` from now, or that much later than a countdown
+        already running ("+30 s")."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            workshop = self._locked(expected_step)
+            if workshop.status != Status.OPEN:
+                raise WorkshopRefused("A countdown runs only while a decision is open.")
+            step = workshop.current_step
+            start = max(now, step.closes_at) if step.closes_at else now
+            step.closes_at = start + timedelta(seconds=seconds)
+            step.save(update_fields=["closes_at"])
+            Workshop.bump_revision(workshop.pk)
+        return step
+
+    def lock_if_time_is_up(self, now: datetime | None = None) -> bool:
+        """Lock the open decision once its countdown has run out; True if it did. Every
+        screen asks when it draws, so the room locks even if nobody presses anything."""
+        step = self.current_step
+        if self.status != Status.OPEN or step is None or not step.time_is_up(now):
+            return False
+        with contextlib.suppress(WorkshopRefused):  # another screen locked it first
+            self.lock(expected_step=self.step_number, now=now)
+        return True
 
     def reveal(self, *, expected_step: int | None = None, now: datetime | None = None) -> None:
         """Show the room's answers; locks them first if they were still open."""
@@ -379,6 +412,8 @@ class Step(models.Model):
     opened_at = models.DateTimeField()
     locked_at = models.DateTimeField(null=True, blank=True)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # When answers lock by themselves, if the facilitator started a countdown.
+    closes_at = models.DateTimeField(null=True, blank=True)
     branch_pick = models.ForeignKey(
         Option,
         null=True,
@@ -405,6 +440,18 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workshop_id} step {self.number}: {self.decision_point}"
+
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        """The countdown has run out (an answer sent as it ran out still counts)."""
+        if self.closes_at is None:
+            return False
+        return (now or timezone.now()) > self.closes_at + COUNTDOWN_GRACE
+
+    def seconds_left(self, now: datetime | None = None) -> int | None:
+        if self.closes_at is None:
+            return None
+        left = (self.closes_at - (now or timezone.now())).total_seconds()
+        return max(0, math.ceil(left))
 
     def answers(self):
         return Answer.objects.filter(

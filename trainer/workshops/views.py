@@ -199,6 +199,12 @@ def _act(workshop: Workshop, form: ControlForm) -> str:
     if action == ControlForm.OPEN:
         new_step = workshop.open_next(expected_step=shown)
         return f"Decision {new_step.number} is open: answers are coming in."
+    if action == ControlForm.COUNTDOWN:
+        seconds = form.cleaned_data["seconds"]
+        if seconds is None:
+            raise WorkshopRefused("Choose how long the room has to answer.")
+        step = workshop.count_down(seconds, expected_step=shown)
+        return f"Answers lock by themselves in {step.seconds_left()} seconds."
     if action in (ControlForm.HIDE, ControlForm.SHOW):
         if form.cleaned_data["answer"] is None:
             raise WorkshopRefused("Choose the reason to hide or show.")
@@ -232,6 +238,7 @@ def _control_context(request: HtmxHttpRequest, workshop: Workshop) -> dict:
         context["names"] = room.recent_names(workshop)
     if step is not None and workshop.status in (Status.OPEN, Status.LOCKED):
         context["answered"] = room.answered_count(step)
+        context["seconds_left"] = step.seconds_left() if workshop.status == Status.OPEN else None
     if step is not None and workshop.status in (Status.OPEN, Status.LOCKED, Status.REVEALED):
         options = _options_of(workshop, step.decision_point)
         context["key"] = room.answer_key(options)
@@ -260,7 +267,7 @@ def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return response
     if not request.user.is_authenticated:
         return _login(request)
-    workshop = _workshop_for(request, pk)
+    workshop = _timed(_workshop_for(request, pk))
     notice = None
     if request.method == "POST":
         form = ControlForm(request.POST)
@@ -356,7 +363,7 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return response
     if not request.user.is_authenticated:
         return _login(request)
-    workshop = _workshop_for(request, pk)
+    workshop = _timed(_workshop_for(request, pk))
     step = workshop.current_step
     join_url = _join_url(request, workshop)
     context = {
@@ -373,6 +380,7 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     elif workshop.status in (Status.OPEN, Status.LOCKED):
         context["answered"] = room.answered_count(step)
         context["choices"] = lettered(_options_of(workshop, step.decision_point))
+        context["seconds_left"] = step.seconds_left() if workshop.status == Status.OPEN else None
         context["readiness_rows"] = [(r.value, r.label) for r in Readiness]
     elif workshop.status == Status.REVEALED:
         reveal = room.reveal(step)
@@ -528,6 +536,8 @@ def _participant_context(
 ) -> dict:
     step = workshop.current_step
     context: dict = {"workshop": workshop, "participant": participant, "step": step}
+    if step is not None and workshop.status == Status.OPEN:
+        context["seconds_left"] = step.seconds_left()
     if workshop.status == Status.ENDED:
         answers = list(participant.attempt.answers.all())
         result = score(answers)
@@ -570,7 +580,7 @@ def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return response
     person = _participant_at(request, pk)
     if person is not None:
-        workshop = person.workshop
+        workshop = person.workshop = _timed(person.workshop)
     else:
         # Someone not in this room: send them to type its code. Never to the room's own
         # join link, which would hand its code to anyone who counts through the ids.
@@ -624,6 +634,13 @@ def _answer(
         if Answer.objects.filter(attempt=person.attempt, decision_point=point).exists():
             return None, ("info", ALREADY), None
         return None, ("error", person.closed_message(point)), None
+    if step.time_is_up():
+        workshop.lock_if_time_is_up()
+        return (
+            None,
+            ("error", "Time is up: answers to this decision closed with the countdown."),
+            None,
+        )
     # The options, shared by the form and by record_answer's best fit.
     options = _options_of(workshop, point)
     form = AnswerForm(point, data, options=options)
@@ -646,6 +663,13 @@ def _answer(
 
 
 # Live rendering -----------------------------------------------------------------------------
+
+
+def _timed(workshop: Workshop) -> Workshop:
+    """The workshop as it stands once a countdown that has run out has locked it."""
+    if workshop.lock_if_time_is_up():
+        return _fresh(workshop.pk)
+    return workshop
 
 
 def _poll_304(request: HtmxHttpRequest, screen: str, pk: int, counter: str) -> HttpResponse | None:
