@@ -250,7 +250,10 @@ def strategies(points: Sequence[PointSpec], *, whole_set: bool = True) -> list[R
         ]
         for rules in (_option_word_rules(points), _cue_word_rules(points)):
             if rules:
-                found.append(max(rules, key=lambda result: (result.points, result.hits)))
+                # The strongest rule by points, and by best fits found, if that is another.
+                by_points = max(rules, key=lambda result: (result.points, result.hits))
+                by_hits = max(rules, key=lambda result: (result.hits, result.points))
+                found += [by_points] if by_hits is by_points else [by_points, by_hits]
     return found
 
 
