@@ -512,14 +512,16 @@ def validate_files(paths: list[Path] | None = None) -> Report:
     and what a reader who ignores the model would score (``scenarios.guessability``): each
     file for the habits of its writing, and the set as it would stand once these files are
     loaded beside the bundled ones for everything else."""
-    report = _check_files(paths if paths is not None else bundled_files())
+    report = _check_files(list(paths) if paths is not None else bundled_files())
     for spec, label in zip(report.specs, report.labels, strict=True):
         guess = guessability.report(spec.points, whole_set=False)
         report.guessing[label] = guess
         report.errors.extend(f"{label}:1: guessability: {problem}" for problem in guess.problems)
     given = {spec.slug for spec in report.specs}
     points = [point for spec in report.specs for point in spec.points]
-    if paths is not None:
+    # A file of the bundled set is judged with the rest of it; a file elsewhere (a draft,
+    # a test's own scenario) is judged as a set of its own.
+    if paths is not None and all(_bundled(path) for path in paths):
         others = [path for path in bundled_files() if path.resolve() not in _resolved(paths)]
         for spec in _check_files(others).specs:
             if spec.slug not in given:
@@ -529,6 +531,10 @@ def validate_files(paths: list[Path] | None = None) -> Report:
         f"{SET_LABEL}: guessability: {problem}" for problem in report.guessing_set.problems
     )
     return report
+
+
+def _bundled(path: Path) -> bool:
+    return path.resolve().parent == CONTENT_DIR.resolve()
 
 
 def _resolved(paths: list[Path]) -> set[Path]:
