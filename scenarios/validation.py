@@ -517,15 +517,23 @@ def validate_files(paths: list[Path] | None = None) -> Report:
         guess = guessability.report(spec.points, whole_set=False)
         report.guessing[label] = guess
         report.errors.extend(f"{label}:1: guessability: {problem}" for problem in guess.problems)
-    given = {spec.slug for spec in report.specs}
-    points = [point for spec in report.specs for point in spec.points]
-    # A file of the bundled set is judged with the rest of it; a file elsewhere (a draft,
-    # a test's own scenario) is judged as a set of its own.
-    if paths is not None and all(_bundled(path) for path in paths):
-        others = [path for path in bundled_files() if path.resolve() not in _resolved(paths)]
-        for spec in _check_files(others).specs:
-            if spec.slug not in given:
-                points.extend(spec.points)
+    # The set is what trainees play: the bundled files, with any given ones in place of
+    # theirs. Files from elsewhere (a draft, a test's own scenario) are a set of their own
+    # when they come alone, and are judged file by file when they come with bundled ones.
+    given = list(paths) if paths is not None else bundled_files()
+    path_of = {display_path(path): path for path in given}
+    bundled = [
+        spec
+        for spec, label in zip(report.specs, report.labels, strict=True)
+        if _bundled(path_of[label])
+    ]
+    if bundled:
+        slugs = {spec.slug for spec in bundled}
+        others = [path for path in bundled_files() if path.resolve() not in _resolved(given)]
+        in_set = bundled + [s for s in _check_files(others).specs if s.slug not in slugs]
+    else:
+        in_set = report.specs
+    points = [point for spec in in_set for point in spec.points]
     report.guessing_set = guessability.report(points)
     report.errors.extend(
         f"{SET_LABEL}: guessability: {problem}" for problem in report.guessing_set.problems

@@ -31,9 +31,9 @@ class SignupForm(UserCreationForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_username(self) -> str:
-        username = super().clean_username()
+        username = super().clean_username()  # None when Django found the name taken
         # Latin letters only: "facA" spelt with a Cyrillic a would pass for "facA" in a list.
-        if not username.isascii():
+        if username and not username.isascii():
             raise forms.ValidationError(
                 "Use Latin letters (a-z), digits and the signs @ . + - _ only, so that no "
                 "two names look alike."
