@@ -247,11 +247,11 @@ def test_keyboard_only_play(page: Page, small_scenario) -> None:
 
     page.locator("input[name=diagnosis]").first.focus()
     page.keyboard.press("Space")  # R1
-    page.keyboard.press("Tab")  # into step 2
-    page.keyboard.press("ArrowDown")  # the second action: directing
-    expect(
-        page.get_by_label("Give three short orders and ask for a report in ten minutes.")
-    ).to_be_checked()
+    page.keyboard.press("Tab")  # into step 2: the first action, in this attempt's order
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")  # and the next one
+    expect(page.locator("input[name=option]:checked")).to_have_count(1)
+    expect(page.locator("input[name=option]").nth(1)).to_be_checked()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.type("Short orders first")
