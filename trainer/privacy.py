@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -15,10 +16,12 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 304:
-            # "Nothing changed" carries no data, and a room's polls must stay one query.
+        if response.status_code == 304 or response.status_code >= 500:
+            # "Nothing changed" and "unavailable" carry no data; a room's polls stay one query.
             return response
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # Only a page that read the session can show who is logged in, and reading it again
+        # here costs nothing then; a page that never read it is left alone, with no query.
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and SESSION_KEY in session:
             patch_cache_control(response, private=True, no_store=True)
         return response

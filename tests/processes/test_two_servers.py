@@ -37,7 +37,11 @@ PASSWORD = "a-long-facilitator-password-42"
 CODE = re.compile(r'<dd class="code-text">([A-Z0-9 ]+)</dd>')
 WORKSHOP = re.compile(r"^/workshops/(\d+)/$")
 POINT = re.compile(r'<input type="hidden" name="point" value="(\d+)">')
-OPTION = re.compile(r'<input type="radio" name="option" value="(\d+)" required ><span>(.*?)</span>')
+OPTION = re.compile(
+    r'<input type="radio" name="option" value="(\d+)" required >'
+    r'<span class="choice-letter" aria-hidden="true">[A-D]</span>'
+    r'<span><span class="visually-hidden">[A-D]\. </span>(.*?)</span></label>'
+)
 ANSWERED = re.compile(r'<p class="answer-count"><strong>(\d+)</strong> of (\d+) answered')
 
 
