@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -129,3 +130,16 @@ def test_postgresql_prepares_the_hot_statements_unless_told_not_to() -> None:
     # A connection per request would pay the preparing and never run a statement twice.
     fresh = _database_settings(DATABASE_URL=url, DB_CONN_MAX_AGE="0")
     assert "prepare_threshold" not in fresh.get("OPTIONS", {})
+
+
+def test_no_template_comment_spans_lines() -> None:
+    """Django's {# #} ends at the line's end: one spread over lines is printed on the page."""
+    from django.conf import settings
+
+    unclosed = []
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*.html")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.count("{#") > line.count("#}"):
+                    unclosed.append(f"{path.name}:{number}")
+    assert unclosed == []

@@ -26,7 +26,8 @@ from scenarios.order import lettered, room_seed, shown_order
 from trainer.play.models import Answer
 from trainer.workshops.models import Participant, Step, Workshop
 
-REASONS_SHOWN = 6
+REASONS_SHOWN = 4  # on the projector, beside the story of what happened
+REASONS_INCOMING = 6  # on the control screen, newest first
 NAMES_SHOWN = 48
 
 
@@ -137,7 +138,7 @@ class IncomingReason:
     hidden: bool
 
 
-def incoming_reasons(step: Step, limit: int = REASONS_SHOWN) -> list[IncomingReason]:
+def incoming_reasons(step: Step, limit: int = REASONS_INCOMING) -> list[IncomingReason]:
     """Every reason so far, newest first, for the control screen (never the projector)."""
     letters = {
         option.pk: letter
