@@ -432,9 +432,11 @@ def test_the_export_streams_a_csv_row_per_participant_per_decision(host, worksho
     _act(host, workshop, "open")
     response = host.get(f"/workshops/{workshop.pk}/export.csv")
     assert response.streaming
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f"workshop-{workshop.code}-" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())  # spreadsheets then read it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 4
     answered = [row for row in rows if row["answered"] == "yes"]
     assert len(answered) == 1

@@ -6,10 +6,9 @@ to ``StreamingHttpResponse``, so memory stays flat whatever the number of rows.
 
 from __future__ import annotations
 
-import csv
+import itertools
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
@@ -17,6 +16,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from trainer import spreadsheet
 from trainer.play.models import Answer, Attempt
 from trainer.progress import xapi
 from trainer.progress.stats import scored_attempts
@@ -68,30 +68,10 @@ ATTEMPT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-class _Echo:
-    """A file-like object whose ``write`` hands back what it was given."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: object) -> object:
-    """CSV-safe text: ISO times, and no spreadsheet formulas from free text."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def csv_rows(answers: QuerySet[Answer]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([header for header, _ in ANSWER_COLUMNS])
     paths = [path for _, path in ANSWER_COLUMNS]
-    for row in answers.order_by("id").values_list(*paths).iterator(chunk_size=CHUNK):
-        yield writer.writerow([_cell(value) for value in row])
+    rows = answers.order_by("id").values_list(*paths).iterator(chunk_size=CHUNK)
+    return spreadsheet.lines(itertools.chain([[header for header, _ in ANSWER_COLUMNS]], rows))
 
 
 def filename(*parts: str, extension: str) -> str:

@@ -8,12 +8,12 @@ spreadsheet shows who was silent where.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
 from scenarios.leadership import Style
+from trainer import spreadsheet
 from trainer.play.models import Answer
 from trainer.workshops.models import Participant, Workshop
 
@@ -39,20 +39,6 @@ HEADER = [
     "reason",
     "answered_at",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: object) -> object:
-    """Defuse text a spreadsheet would run as a formula (names and reasons are typed by
-    participants)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def rows(workshop: Workshop) -> Iterator[list[object]]:
@@ -93,7 +79,7 @@ def rows(workshop: Workshop) -> Iterator[list[object]]:
                 Style(answer.style).label,
                 answer.best_style,
                 answer.points,
-                f"{answer.response_ms / 1000:.1f}",
+                round(answer.response_ms / 1000, 1),
                 answer.confidence if answer.confidence is not None else "",
                 answer.reason,
                 answer.answered_at.isoformat(timespec="seconds"),
@@ -101,6 +87,4 @@ def rows(workshop: Workshop) -> Iterator[list[object]]:
 
 
 def stream(workshop: Workshop) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    for row in rows(workshop):
-        yield writer.writerow([_cell(value) for value in row])
+    return spreadsheet.lines(rows(workshop))

@@ -423,7 +423,9 @@ def export_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _login(request)
     workshop = _workshop_for(request, pk)
     day = (workshop.ended_at or timezone.now()).date().isoformat()
-    response = StreamingHttpResponse(export.stream(workshop), content_type="text/csv")
+    response = StreamingHttpResponse(
+        export.stream(workshop), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.code}-{day}.csv"'
     response["Cache-Control"] = "no-store, private"
     return response
