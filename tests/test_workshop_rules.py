@@ -1,4 +1,4 @@
-"""Workshop rules, below the views: codes, transitions, joins, answers, tallies, throttle."""
+"""Workshop rules, below the views: codes, transitions, joins, answers, tallies."""
 
 from __future__ import annotations
 
@@ -13,14 +13,13 @@ from django.utils import timezone
 
 from scenarios.models import Scenario
 from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
-from trainer.workshops import codes, export, room, throttle
+from trainer.workshops import codes, export, room
 from trainer.workshops.models import (
     FollowedBy,
     Participant,
     Status,
     Workshop,
     WorkshopRefused,
-    WrongCode,
 )
 
 pytestmark = pytest.mark.django_db
@@ -457,29 +456,6 @@ def test_the_summary_ranks_the_hardest_decisions(small_scenario, facilitator):
     assert [s.point.key for s in summary.hardest] == ["calm"]
     assert summary.best_fit_share == 75
     assert calm.average_level == 2.5
-
-
-# Throttle --------------------------------------------------------------------------------------
-
-
-def test_ten_wrong_codes_a_minute_throttle_an_address():
-    now = timezone.now()
-    for second in range(9):
-        throttle.record_wrong_code("10.0.0.1", now + timedelta(seconds=second))
-    assert throttle.retry_after("10.0.0.1", now + timedelta(seconds=10)) == 0
-    throttle.record_wrong_code("10.0.0.1", now + timedelta(seconds=10))
-    wait = throttle.retry_after("10.0.0.1", now + timedelta(seconds=10))
-    assert 1 <= wait <= 60
-    assert throttle.retry_after("10.0.0.2", now) == 0  # another address is not affected
-    # A minute after the first of the ten, the window has slid past it.
-    assert throttle.retry_after("10.0.0.1", now + timedelta(seconds=61)) == 0
-
-
-def test_old_wrong_codes_are_cleared_as_new_ones_come():
-    now = timezone.now()
-    throttle.record_wrong_code("10.0.0.1", now - timedelta(minutes=5))
-    throttle.record_wrong_code("10.0.0.2", now)
-    assert list(WrongCode.objects.values_list("address", flat=True)) == ["10.0.0.2"]
 
 
 # Export ---------------------------------------------------------------------------------------

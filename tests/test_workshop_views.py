@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -15,7 +16,9 @@ from django.utils import timezone
 
 from scenarios.models import Scenario
 from trainer.play.models import Answer, Attempt, Mode
-from trainer.workshops.models import Participant, Status, Workshop, WrongCode
+from trainer.throttle import limits
+from trainer.workshops.codes import ALPHABET
+from trainer.workshops.models import Participant, Status, Workshop
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -581,14 +584,22 @@ def test_a_wrong_code_gets_a_clear_message(client, workshop):
     response = client.get("/join/WWWWWW/")
     assert response.status_code == 404
     assert "No workshop is running with that code" in _text(response)
-    assert WrongCode.objects.count() == 2
+    # The same wrong code twice from one address counts once against the address.
+    assert limits.count(limits.JOIN_ADDRESS, "127.0.0.1") == 1
+    assert limits.count(limits.JOIN_SAME_CODE, "127.0.0.1 WWWWWW") == 2
 
 
-def test_ten_wrong_codes_a_minute_from_one_address_get_429(client, workshop):
-    for _ in range(10):
-        response = client.post("/join/", {"code": "WWWWWW"}, REMOTE_ADDR="10.9.8.7")
+def _wrong_codes(count: int) -> list[str]:
+    return [
+        f"WWWW{ALPHABET[n // len(ALPHABET)]}{ALPHABET[n % len(ALPHABET)]}" for n in range(count)
+    ]
+
+
+def test_twenty_different_wrong_codes_a_minute_from_one_address_get_429(client, workshop):
+    for code in _wrong_codes(limits.JOIN_ADDRESS.tries):
+        response = client.post("/join/", {"code": code}, REMOTE_ADDR="10.9.8.7")
         assert response.status_code == 200
-    response = client.post("/join/", {"code": "WWWWWW"}, REMOTE_ADDR="10.9.8.7")
+    response = client.post("/join/", {"code": "WWWWYY"}, REMOTE_ADDR="10.9.8.7")
     assert response.status_code == 429
     assert "Too many wrong workshop codes" in _text(response)
     assert 1 <= int(response["Retry-After"]) <= 60
@@ -600,13 +611,43 @@ def test_ten_wrong_codes_a_minute_from_one_address_get_429(client, workshop):
     assert response.status_code == 303
 
 
+def test_one_phone_repeating_its_typo_does_not_lock_out_its_room(client, workshop):
+    """The room shares one address behind its router; one phone sends one typo again and
+    again. That phone's code is paused; the room still joins with the right one."""
+    for _ in range(limits.JOIN_SAME_CODE.tries):
+        assert client.post("/join/", {"code": "WWWWWW"}, REMOTE_ADDR="10.9.8.7").status_code == 200
+    assert client.post("/join/", {"code": "WWWWWW"}, REMOTE_ADDR="10.9.8.7").status_code == 429
+    assert limits.count(limits.JOIN_ADDRESS, "10.9.8.7") == 1
+    response = client.post("/join/", {"code": workshop.code}, REMOTE_ADDR="10.9.8.7")
+    assert response.status_code == 303
+
+
+def test_a_right_code_uses_up_no_try(client, workshop):
+    for _ in range(3):
+        assert client.post("/join/", {"code": workshop.code}).status_code == 303
+        assert client.get(f"/join/{workshop.code}/").status_code == 200
+    assert limits.count(limits.JOIN_ADDRESS, "127.0.0.1") == 0
+
+
 def test_the_throttle_is_kept_in_the_database(workshop):
     """Two app processes are two clients here; the count is shared through the table."""
     one, two = Client(), Client()
-    for index in range(10):
-        (one if index % 2 else two).post("/join/", {"code": "WWWWWW"})
-    assert WrongCode.objects.filter(address="127.0.0.1").count() == 10
-    assert one.post("/join/", {"code": "WWWWWW"}).status_code == 429
+    for index, code in enumerate(_wrong_codes(limits.JOIN_ADDRESS.tries)):
+        (one if index % 2 else two).post("/join/", {"code": code})
+    assert limits.count(limits.JOIN_ADDRESS, "127.0.0.1") == limits.JOIN_ADDRESS.tries
+    assert one.post("/join/", {"code": "WWWWYY"}).status_code == 429
+
+
+def test_joins_from_one_address_are_limited_per_minute(client, workshop):
+    later = timezone.now() + timedelta(seconds=1)
+    for _ in range(limits.ROOM_JOIN.tries):
+        assert not limits.take((limits.ROOM_JOIN, "10.7.7.7"), now=later - timedelta(seconds=2))
+    response = client.post(
+        f"/join/{workshop.code}/", {"display_name": "One too many"}, REMOTE_ADDR="10.7.7.7"
+    )
+    assert response.status_code == 429
+    assert "Too many people joining at once" in _text(response)
+    assert not workshop.participants.filter(display_name="One too many").exists()
 
 
 # The participant's screen -----------------------------------------------------------------------

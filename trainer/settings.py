@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "csp",
     "scenarios",
     "trainer.accounts",
+    "trainer.throttle",
     "trainer.play",
     "trainer.workshops",
     "trainer.progress",
@@ -252,6 +253,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For (1 for one nginx). The
+# throttles then count the address the outermost of them saw; 0 trusts the connection's.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
 
 # Cohorts, xAPI statements and the learning record store (docs/xapi.md).
 COHORT_INVITE_DAYS = env_int("COHORT_INVITE_DAYS", 14, minimum=1)

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trainer.accounts import throttle
 from trainer.accounts.forms import EmailForm, SignupForm
+from trainer.throttle import limits
 
 # Pages a guest can use: "continue without an account" leads back to one of these.
 GUEST_PATHS = ("/scenarios/", "/play/", "/join/")
@@ -43,6 +43,12 @@ def _context(request: HttpRequest, form) -> dict:
     return {"form": form, "next": next_url, "guest_url": _guest_url(next_url)}
 
 
+def _too_many(request: HttpRequest, template: str, context: dict, wait: int) -> HttpResponse:
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -52,21 +58,25 @@ def login(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     status = 422 if form.is_bound else 200
     if request.method == "POST":
-        address = throttle.client_address(request)
         username = request.POST.get("username", "")
-        wait = throttle.retry_after(address, username)
-        if wait:
-            # The password is not even checked while paused.
+        # Counted before the password is checked, and not checked at all while paused.
+        attempt = limits.take(
+            (limits.LOGIN_ACCOUNT, username),
+            (limits.LOGIN_ADDRESS, limits.client_address(request)),
+        )
+        if attempt:
             form = AuthenticationForm(request, initial={"username": username})
-            context = {**_context(request, form), "paused": throttle.wait_message(wait)}
-            response = render(request, "registration/login.html", context, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            paused = (
+                "Too many failed log-ins. For your account's safety, log-in is paused: "
+                f"try again in {limits.wait_words(attempt.wait)}."
+            )
+            context = {**_context(request, form), "paused": paused}
+            return _too_many(request, "registration/login.html", context, attempt.wait)
         if form.is_valid():
-            throttle.clear(username)
+            limits.refund(attempt)
+            limits.clear(limits.LOGIN_ACCOUNT, username)
             auth_login(request, form.get_user())
             return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
-        throttle.record_failure(address, username)
     return render(request, "registration/login.html", _context(request, form), status=status)
 
 
@@ -77,11 +87,22 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
     form = SignupForm(data=request.POST or None)
+    attempt = limits.Try()
+    if request.method == "POST":
+        attempt = limits.take((limits.SIGNUP_ADDRESS, limits.client_address(request)))
+        if attempt:
+            paused = (
+                "Many accounts were made from your network in the last hour. Try again in "
+                f"{limits.wait_words(attempt.wait)}, or carry on without an account."
+            )
+            context = {**_context(request, SignupForm()), "paused": paused}
+            return _too_many(request, "accounts/signup.html", context, attempt.wait)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 user = form.save()
         except IntegrityError:  # someone took the name a moment ago
+            limits.refund(attempt)
             form.add_error("username", "A user with that username already exists.")
             return render(request, "accounts/signup.html", _context(request, form), status=422)
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -90,6 +111,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             f"Welcome, {user.get_username()}. Your account is ready; your progress is saved to it.",
         )
         return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    limits.refund(attempt)  # only accounts made count against the address
     status = 422 if form.is_bound else 200
     return render(request, "accounts/signup.html", _context(request, form), status=status)
 

@@ -577,16 +577,3 @@ class Participant(models.Model):
         if workshop.status in (Status.LOCKED, Status.REVEALED):
             return "Answers to this decision are locked, so yours was not recorded."
         return "No decision is open right now."
-
-
-class WrongCode(models.Model):
-    """One wrong join code from one address, kept a minute for the throttle."""
-
-    address = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["address", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.address} at {self.at:%H:%M:%S}"

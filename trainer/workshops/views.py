@@ -41,7 +41,8 @@ from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import score, style_names
 from trainer.rows import Scalar
-from trainer.workshops import charts, codes, export, room, throttle
+from trainer.throttle import limits
+from trainer.workshops import charts, codes, export, room
 from trainer.workshops.forms import ControlForm, JoinCodeForm, JoinNameForm, WorkshopForm
 from trainer.workshops.live import (
     POLL_SECONDS,
@@ -434,14 +435,25 @@ def export_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # Joining ------------------------------------------------------------------------------------
 
 
-def _too_many(request: HtmxHttpRequest, wait: int) -> HttpResponse:
-    response = render(request, "workshops/too_many.html", {"wait": wait}, status=429)
+def _too_many(request: HtmxHttpRequest, wait: int, template: str = "too_many.html") -> HttpResponse:
+    context = {"wait": limits.wait_words(wait)}
+    response = render(request, f"workshops/{template}", context, status=429)
     response["Retry-After"] = str(wait)
     return response
 
 
+def _code_try(request: HtmxHttpRequest, code: str) -> limits.Try:
+    """Count a try of a join code against the address, or, when this address sent the same
+    code a moment ago (a phone retrying its typo, a reload), against that code alone: so
+    one phone cannot use up the room's tries, and a guesser's new codes all count."""
+    address = limits.client_address(request)
+    same = (limits.JOIN_SAME_CODE, f"{address} {code}")
+    if limits.count(*same):
+        return limits.take(same)
+    return limits.take((limits.JOIN_ADDRESS, address), same)
+
+
 def _wrong_code(request: HtmxHttpRequest, form: JoinCodeForm, status: int = 200) -> HttpResponse:
-    throttle.record_wrong_code(throttle.client_address(request))
     form.add_error(
         "code", "No workshop is running with that code. Check it against the big screen."
     )
@@ -453,32 +465,32 @@ def join(request: HtmxHttpRequest) -> HttpResponse:
     """Step 1: the code. Wrong codes are counted per address and throttled."""
     if request.method == "GET":
         return render(request, "workshops/join.html", {"form": JoinCodeForm()})
-    address = throttle.client_address(request)
-    wait = throttle.retry_after(address)
-    if wait:
-        return _too_many(request, wait)
     form = JoinCodeForm(request.POST)
     if not form.is_valid():
         return render(request, "workshops/join.html", {"form": form})
     code = form.cleaned_data["code"]
+    attempt = _code_try(request, code)
+    if attempt:
+        return _too_many(request, attempt.wait)
     if not codes.is_well_formed(code) or not Workshop.objects.live().filter(code=code).exists():
         if Workshop.objects.filter(code=code, status=Status.ENDED).exists():
+            limits.refund(attempt)
             form.add_error("code", "That workshop has ended, so it cannot be joined any more.")
             return render(request, "workshops/join.html", {"form": form})
         return _wrong_code(request, form)
+    limits.refund(attempt)
     return HttpResponseRedirect(reverse("workshops:join_code", args=[code]), status=303)
 
 
 @require_http_methods(["GET", "POST"])
 def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Step 2: a name. The QR code leads straight here."""
-    address = throttle.client_address(request)
-    wait = throttle.retry_after(address)
-    if wait:
-        return _too_many(request, wait)
     normal = codes.normalize(code)
     if normal != code and codes.is_well_formed(normal):
         return redirect("workshops:join_code", code=normal)
+    attempt = _code_try(request, normal)
+    if attempt:
+        return _too_many(request, attempt.wait)
     workshop = (
         Workshop.objects.live().select_related("scenario").filter(code=normal).first()
         if codes.is_well_formed(normal)
@@ -487,6 +499,7 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if workshop is None:
         ended = Workshop.objects.filter(code=normal, status=Status.ENDED).first()
         if ended is not None:
+            limits.refund(attempt)
             participant = _participant_at(request, ended.pk)
             if participant is not None:
                 return redirect("workshops:participant", pk=ended.pk)
@@ -494,6 +507,7 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
         form = JoinCodeForm({"code": code})
         form.is_valid()
         return _wrong_code(request, form, status=404)
+    limits.refund(attempt)
 
     participant = _participant_at(request, workshop.pk)
     if participant is not None:
@@ -502,6 +516,9 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
     form = JoinNameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        joining = limits.take((limits.ROOM_JOIN, limits.client_address(request)))
+        if joining:
+            return _too_many(request, joining.wait, "too_many_joins.html")
         try:
             participant = workshop.join(
                 display_name=form.cleaned_data["display_name"], user=request.user

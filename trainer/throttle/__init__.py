@@ -1,0 +1,1 @@
+"""One throttle for every credential: log-in, sign-up, join codes and room joins."""
