@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/workshops/{workshop}/present/": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/again/": (405, 405, 405, 405, 405, 405, 405),
     "/workshops/{workshop}/results/": (302, 404, 404, 302, 200, 404, 200),
+    "/workshops/{workshop}/people/": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/export.csv": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/participant/": (302, 302, 302, 200, 302, 302, 302),
     # A participant's personal link: whoever holds it (a capability, like an invitation);
@@ -149,6 +150,7 @@ POST_MATRIX: dict[str, tuple[int, ...]] = {
     "/play/{open}/answer/": (404, 303, 404, 404, 404, 404, 404),
     "/play/{open}/continue/": (404, 303, 404, 404, 404, 404, 404),
     "/workshops/{workshop}/": (302, 404, 404, 302, 303, 404, 303),
+    "/workshops/{workshop}/people/": (302, 404, 404, 302, 422, 404, 422),
     "/me/delete/": (302, 400, 400, 302, 400, 400, 400),
     "/cohorts/{cohort}/invite/": (302, 404, 404, 302, 302, 404, 302),
     "/cohorts/{cohort}/leads/": (302, 404, 404, 302, 302, 404, 302),

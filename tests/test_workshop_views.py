@@ -1116,3 +1116,55 @@ def test_an_answer_after_the_countdown_is_refused_with_a_clear_message(host, wor
     assert "Time is up" in _text(response) or "locked" in _text(response)
     assert not step.answers().exists()
     assert _fresh(workshop).status == Status.LOCKED
+
+
+# People: removing someone, the room's size ------------------------------------------------------
+
+
+def _people(workshop: Workshop) -> str:
+    return f"/workshops/{workshop.pk}/people/"
+
+
+def test_a_removed_participant_leaves_the_tallies_and_the_screens(host, workshop):
+    ana, prank = _join(workshop, "Ana"), _join(workshop, "Rude word")
+    _act(host, workshop, "open")
+    _send(ana, workshop, "S1")
+    _send(prank, workshop, "S4")
+    page = host.get(_people(workshop))
+    assert page.status_code == 200 and "Rude word" in _text(page)
+    person = workshop.participants.get(display_name="Rude word")
+    response = host.post(_people(workshop), {"action": "remove", "participant": person.pk})
+    assert response.status_code == 303
+    assert "Rude word is out of the room" in _text(host.get(response["Location"]))
+    assert not Answer.objects.filter(style="S4").exists()
+    assert "<strong>1</strong> of 1 answered" in _text(host.get(_control(workshop)))
+    assert "Rude word" not in _text(host.get(_present(workshop)))
+    # Their phone finds it is out and is sent to join again.
+    assert prank.get(_screen(workshop))["Location"] == "/join/"
+    # Removing them twice, or someone from another room, changes nothing.
+    again = host.post(_people(workshop), {"action": "remove", "participant": person.pk})
+    assert again.status_code == 422 and "no longer in the room" in _text(again)
+    assert workshop.participants.count() == 1
+
+
+def test_a_full_room_tells_the_next_phone(host, workshop):
+    _join(workshop, "Ana")
+    response = host.post(_people(workshop), {"action": "capacity", "capacity": "2"})
+    assert response.status_code == 303
+    _join(workshop, "Bruno")
+    response = Client().post(f"/join/{workshop.code}/", {"display_name": "Carla"})
+    assert response.status_code == 200
+    assert "This workshop is full: 2 people have joined" in _text(response)
+    assert workshop.participants.count() == 2
+    bad = host.post(_people(workshop), {"action": "capacity", "capacity": "0"})
+    assert bad.status_code == 422 and "Let at least one person join" in _text(bad)
+    assert Workshop.objects.get(pk=workshop.pk).capacity == 2
+
+
+def test_an_ended_workshop_keeps_its_people(host, workshop):
+    _join(workshop, "Ana")
+    workshop.end()
+    person = workshop.participants.get()
+    response = host.post(_people(workshop), {"action": "remove", "participant": person.pk})
+    assert response.status_code == 422 and "results stay as they are" in _text(response)
+    assert workshop.participants.count() == 1

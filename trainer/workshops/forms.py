@@ -9,7 +9,7 @@ from django import forms
 
 from scenarios.models import Scenario
 from trainer.workshops import codes
-from trainer.workshops.models import DISPLAY_NAME_MAX_LENGTH, TITLE_MAX_LENGTH
+from trainer.workshops.models import DISPLAY_NAME_MAX_LENGTH, MAX_CAPACITY, TITLE_MAX_LENGTH
 
 _SPACES = re.compile(r"\s+")
 
@@ -146,3 +146,35 @@ class ControlForm(forms.Form):
     majority = forms.BooleanField(required=False)
     answer = forms.IntegerField(required=False, min_value=1)
     seconds = forms.IntegerField(required=False, min_value=10, max_value=900)
+
+
+class PeopleForm(forms.Form):
+    """On the people page: take someone out of the room, or set how many may join."""
+
+    REMOVE = "remove"
+    CAPACITY = "capacity"
+
+    action = forms.ChoiceField(
+        choices=[(REMOVE, REMOVE), (CAPACITY, CAPACITY)],
+        error_messages={"invalid_choice": "That is not something this page can do."},
+    )
+    participant = forms.IntegerField(required=False, min_value=1)
+    capacity = forms.IntegerField(
+        label="Most people who can join",
+        required=False,
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        error_messages={
+            "min_value": "Let at least one person join.",
+            "max_value": f"One room holds at most {MAX_CAPACITY} people.",
+            "invalid": "Type a whole number of people.",
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.REMOVE and not data.get("participant"):
+            raise forms.ValidationError("Choose the person to remove.")
+        if data.get("action") == self.CAPACITY and data.get("capacity") is None:
+            self.add_error("capacity", "Type how many people may join.")
+        return data

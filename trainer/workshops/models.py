@@ -78,6 +78,11 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(facilitator=user)
 
 
+# How many people may join one room unless the facilitator sets another number: a flood of
+# joins (or a code posted in public) stops there.
+DEFAULT_CAPACITY = 500
+MAX_CAPACITY = 5000
+
 # An answer sent as the countdown ran out, still on its way, counts.
 COUNTDOWN_GRACE = timedelta(seconds=2)
 
@@ -95,6 +100,9 @@ class Workshop(models.Model):
     )
     revision = models.PositiveIntegerField(default=1)
     stage = models.PositiveIntegerField(default=1)
+    capacity = models.PositiveIntegerField(
+        default=DEFAULT_CAPACITY, help_text="The most people who can join; the facilitator sets it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -323,6 +331,11 @@ class Workshop(models.Model):
                 existing = workshop.participants.filter(user=user).first()
                 if existing is not None:
                     return existing
+            if workshop.participants.count() >= workshop.capacity:
+                raise WorkshopRefused(
+                    f"This workshop is full: {workshop.capacity} people have joined. "
+                    "Ask the facilitator to make room."
+                )
             attempt = Attempt.start(
                 workshop.scenario,
                 user=user if logged_in else None,
@@ -344,6 +357,33 @@ class Workshop(models.Model):
             )
             Workshop.bump_revision(workshop.pk)
         return participant
+
+    def remove(self, participant_id: int) -> str:
+        """Take someone out of the room (a prank name, a second phone, a flood): their
+        answers leave every tally and their name the screens. Returns the name."""
+        with transaction.atomic():
+            workshop = self._locked()
+            if workshop.status == Status.ENDED:
+                raise WorkshopRefused("This workshop has ended; its results stay as they are.")
+            participant = (
+                workshop.participants.select_related("attempt").filter(pk=participant_id).first()
+            )
+            if participant is None:
+                raise WorkshopRefused("That person is no longer in the room.")
+            name = participant.display_name
+            participant.attempt.delete()  # the participant and the answers go with it
+            # Both counters: the screens redraw, and the removed phone finds it is out.
+            Workshop.objects.filter(pk=workshop.pk).update(
+                revision=F("revision") + 1, stage=F("stage") + 1
+            )
+        return name
+
+    def set_capacity(self, capacity: int) -> None:
+        with transaction.atomic():
+            workshop = self._locked()
+            if workshop.status == Status.ENDED:
+                raise WorkshopRefused("This workshop has ended; nobody can join it any more.")
+            Workshop.objects.filter(pk=workshop.pk).update(capacity=capacity)
 
     def unused_name(self, name: str) -> str:
         """``name``, or ``name 2``, ``name 3``... when someone in the room already has it, so

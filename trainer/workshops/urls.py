@@ -10,6 +10,7 @@ urlpatterns = [
     path("workshops/<int:pk>/present/", views.present, name="present"),
     path("workshops/<int:pk>/again/", views.run_again, name="again"),
     path("workshops/<int:pk>/results/", views.results, name="results"),
+    path("workshops/<int:pk>/people/", views.people, name="people"),
     path("workshops/<int:pk>/export.csv", views.export_csv, name="export"),
     path("workshops/<int:pk>/participant/", views.participant, name="participant"),
     path("workshops/debrief/<str:token>/", views.participant_debrief, name="debrief"),

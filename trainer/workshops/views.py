@@ -43,7 +43,13 @@ from trainer.play.scoring import score, style_names
 from trainer.rows import Scalar
 from trainer.throttle import limits
 from trainer.workshops import charts, codes, export, room
-from trainer.workshops.forms import ControlForm, JoinCodeForm, JoinNameForm, WorkshopForm
+from trainer.workshops.forms import (
+    ControlForm,
+    JoinCodeForm,
+    JoinNameForm,
+    PeopleForm,
+    WorkshopForm,
+)
 from trainer.workshops.live import (
     POLL_SECONDS,
     HtmxHttpRequest,
@@ -415,6 +421,37 @@ def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "arc": charts.arc_chart(summary.steps),
             "participants": room.participant_rows(workshop),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def people(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Who is in the room, for the facilitator: remove someone, or set the room's size."""
+    if not request.user.is_authenticated:
+        return _login(request)
+    workshop = _workshop_for(request, pk)
+    form = PeopleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if form.cleaned_data["action"] == PeopleForm.REMOVE:
+                    name = workshop.remove(form.cleaned_data["participant"])
+                    messages.success(request, f"{name} is out of the room, with their answers.")
+                else:
+                    workshop.set_capacity(form.cleaned_data["capacity"])
+                    messages.success(
+                        request, f"Up to {form.cleaned_data['capacity']} people can join now."
+                    )
+                return HttpResponseRedirect(reverse("workshops:people", args=[pk]), status=303)
+            except WorkshopRefused as refused:
+                form.add_error(None, refused.message)
+        workshop = _workshop_for(request, pk)
+    status = 422 if form.is_bound else 200
+    return render(
+        request,
+        "workshops/people.html",
+        {"workshop": workshop, "form": form, "participants": room.participant_rows(workshop)},
+        status=status,
     )
 
 
