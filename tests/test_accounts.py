@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.models import Session
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 from tests.test_play_support import answer, proceed, start
@@ -226,3 +230,39 @@ def test_a_name_taken_a_moment_ago_is_a_clear_message_not_an_error(monkeypatch):
     )
     assert response.status_code == 422
     assert "A user with that username already exists." in text(response)
+
+
+def test_a_logged_in_session_ends_when_left_unused(trainee, settings):
+    client = Client()
+    client.post("/accounts/login/", {"username": "ana", "password": PASSWORD})
+    response = client.get("/me/")
+    cookie = (
+        response.cookies.get(settings.SESSION_COOKIE_NAME)
+        or client.cookies[settings.SESSION_COOKIE_NAME]
+    )
+    assert int(cookie["max-age"]) == settings.SESSION_IDLE_TIMEOUT
+    # Unused past the timeout, the session is gone: the next page asks to log in.
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/me/").status_code == 302
+
+
+def test_using_the_session_renews_it_without_a_write_per_request(trainee, settings):
+    client = Client()
+    client.post("/accounts/login/", {"username": "ana", "password": PASSWORD})
+    soon = timezone.now() + timedelta(hours=1)
+    Session.objects.update(expire_date=soon)
+    client.get("/me/")  # renewed a moment ago at log-in: nothing written
+    assert Session.objects.get().expire_date == soon
+    session = client.session
+    session["_idle_renewed"] = 0  # as if the last renewal were long ago
+    session.save()
+    Session.objects.update(expire_date=soon)
+    client.get("/me/")
+    renewed = timezone.now() + timedelta(seconds=settings.SESSION_IDLE_TIMEOUT - 60)
+    assert Session.objects.get().expire_date > renewed
+
+
+def test_a_guest_keeps_the_long_session(client, small_scenario, settings):
+    client.post(f"/scenarios/{small_scenario.slug}/start/", {"mode": "reflective"})
+    expiry = Session.objects.get().expire_date
+    assert expiry > timezone.now() + timedelta(seconds=settings.SESSION_IDLE_TIMEOUT * 2)

@@ -314,8 +314,8 @@ def test_two_servers_run_one_workshop_without_losing_or_staling_anything(
 
     # And so does the CSV export: one row per person per decision, answers as sent.
     export = facilitator.browser.get(f"/workshops/{facilitator.workshop}/export.csv")
-    assert export.status == 200 and export.header("Content-Type") == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert export.status == 200 and export.header("Content-Type") == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(export.text.removeprefix("\ufeff"))))
     assert len(rows) == PEOPLE * decision
     for row in rows:
         person = next(p for p in people if p.name == row["display_name"])
