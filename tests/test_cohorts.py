@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 from unittest import mock
 
@@ -523,3 +524,36 @@ def test_outbox_is_readable_in_the_admin(client, staff, trainee, small_scenario,
     assert response.status_code == 200
     assert "answered" in response.content.decode()
     assert client.get("/admin/progress/cohort/").status_code == 200
+
+
+def test_a_tied_workshop_names_only_the_cohort_members_in_its_exports(
+    client, cohort, facilitator, trainee, other_trainee, small_scenario
+):
+    """Ana is a member; Bruno only played in the tied workshop: the exports count his
+    answer but do not name him."""
+    join(cohort, trainee)
+    other_trainee.email = "bruno@example.org"
+    other_trainee.save()
+    workshop = Workshop.create(scenario=small_scenario, facilitator=facilitator)
+    CohortWorkshop.objects.create(cohort=cohort, workshop=workshop)
+    member = workshop.join(display_name="Ana", user=trainee)
+    outsider = workshop.join(display_name="Bruno", user=other_trainee)
+    workshop.open_next()
+    point = small_scenario.first_point()
+    for person in (member, outsider):
+        person.answer(point=point, option=point.options.get(style="S1"), diagnosis="R1")
+    client.force_login(facilitator)
+
+    response = client.get(reverse("progress:cohort_csv", args=[cohort.pk]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert sorted(row["username"] for row in rows) == ["", "ana"]
+    assert other_trainee.username not in body and "bruno@example.org" not in body
+    unnamed = next(row for row in rows if not row["username"])
+    assert unnamed["user_id"] == "" and unnamed["email"] == ""
+
+    response = client.get(reverse("progress:cohort_xapi", args=[cohort.pk]))
+    body = b"".join(response.streaming_content).decode()
+    assert other_trainee.username not in body and "bruno@example.org" not in body
+    agents = {json.dumps(s["actor"], sort_keys=True) for s in json.loads(body)}
+    assert len(agents) == 2  # Ana by account, Bruno as an agent of his attempt

@@ -68,10 +68,30 @@ ATTEMPT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def csv_rows(answers: QuerySet[Answer]) -> Iterator[str]:
+Members = frozenset[int] | None
+# Who a row names: left empty for someone outside the cohort, as for a guest.
+_IDENTITY = ("attempt__user_id", "attempt__user__username", "attempt__user__email")
+_ATTEMPT_IDENTITY = ("user_id", "user__username", "user__email")
+
+
+def _outsider(user_id: int | None, members: Members) -> bool:
+    """Someone with an account who played in a workshop tied to the cohort without being
+    a member of it: the cohort's exports do not name them."""
+    return members is not None and user_id is not None and user_id not in members
+
+
+def csv_rows(answers: QuerySet[Answer], members: Members = None) -> Iterator[str]:
     paths = [path for _, path in ANSWER_COLUMNS]
-    rows = answers.order_by("id").values_list(*paths).iterator(chunk_size=CHUNK)
-    return spreadsheet.lines(itertools.chain([[header for header, _ in ANSWER_COLUMNS]], rows))
+    hidden = [paths.index(path) for path in _IDENTITY]
+    user_column = paths.index("attempt__user_id")
+
+    def rows():
+        for row in answers.order_by("id").values_list(*paths).iterator(chunk_size=CHUNK):
+            if _outsider(row[user_column], members):
+                row = tuple(None if i in hidden else value for i, value in enumerate(row))
+            yield row
+
+    return spreadsheet.lines(itertools.chain([[header for header, _ in ANSWER_COLUMNS]], rows()))
 
 
 def filename(*parts: str, extension: str) -> str:
@@ -87,8 +107,9 @@ def streamed(chunks: Iterable[str], content_type: str, name: str) -> StreamingHt
     return response
 
 
-def answers_csv(answers: QuerySet[Answer], name: str) -> StreamingHttpResponse:
-    return streamed(csv_rows(answers), "text/csv; charset=utf-8", name)
+def answers_csv(answers: QuerySet[Answer], name: str, members: Members = None):
+    """The answers as CSV; with ``members``, people outside them appear unnamed."""
+    return streamed(csv_rows(answers, members), "text/csv; charset=utf-8", name)
 
 
 def _json_array(items: Iterable[object]) -> Iterator[str]:
@@ -101,18 +122,29 @@ def _json_array(items: Iterable[object]) -> Iterator[str]:
     yield "\n]"
 
 
-def statements(answers: QuerySet[Answer], attempts: QuerySet[Attempt]) -> Iterator[dict]:
-    """An "answered" statement per answer, then a "completed" one per finished attempt."""
+def statements(
+    answers: QuerySet[Answer], attempts: QuerySet[Attempt], members: Members = None
+) -> Iterator[dict]:
+    """An "answered" statement per answer, then a "completed" one per finished attempt;
+    with ``members``, people outside them are agents by attempt, as guests are."""
     for row in answers.order_by("id").values(*xapi.ANSWER_FIELDS).iterator(chunk_size=CHUNK):
+        if _outsider(row["attempt__user_id"], members):
+            row.update(dict.fromkeys(_IDENTITY))
         yield xapi.answered(row)
     finished = scored_attempts(attempts.filter(finished_at__isnull=False)).order_by("finished_at")
     for row in finished.values(*xapi.ATTEMPT_FIELDS).iterator(chunk_size=CHUNK):
+        if _outsider(row["user_id"], members):
+            row.update(dict.fromkeys(_ATTEMPT_IDENTITY))
         yield xapi.completed(row)
 
 
-def xapi_json(answers: QuerySet[Answer], attempts: QuerySet[Attempt], name: str):
+def xapi_json(
+    answers: QuerySet[Answer], attempts: QuerySet[Attempt], name: str, members: Members = None
+):
     return streamed(
-        _json_array(statements(answers, attempts)), "application/json; charset=utf-8", name
+        _json_array(statements(answers, attempts, members)),
+        "application/json; charset=utf-8",
+        name,
     )
 
 

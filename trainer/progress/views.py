@@ -409,7 +409,11 @@ def cohort_csv(request: HtmxHttpRequest, pk: int):
     name = exports.filename(
         cohort.name, scope.scenario.slug if scope.scenario else "", "answers", extension="csv"
     )
-    return exports.answers_csv(answers, name)
+    return exports.answers_csv(answers, name, _members(cohort))
+
+
+def _members(cohort: Cohort) -> frozenset[int]:
+    return frozenset(Membership.objects.filter(cohort=cohort).values_list("user_id", flat=True))
 
 
 @login_required
@@ -420,7 +424,7 @@ def cohort_xapi(request: HtmxHttpRequest, pk: int):
     name = exports.filename(
         cohort.name, scope.scenario.slug if scope.scenario else "", "xapi", extension="json"
     )
-    return exports.xapi_json(answers, attempts, name)
+    return exports.xapi_json(answers, attempts, name, _members(cohort))
 
 
 # Joining by invitation ----------------------------------------------------------------
