@@ -26,7 +26,8 @@ GUEST_PATHS = ("/scenarios/", "/play/", "/join/")
 def _next_url(request: HttpRequest) -> str:
     """The safe ``next`` the person came from, or an empty string."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # A path on this site only: "redirect()" would take anything else for a view's name.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -73,7 +73,9 @@ class Try:
 
 
 def _normal(key: str) -> str:
-    return key.strip().lower()[:200]
+    """The key as stored: lower case, printable characters only (a NUL in a typed username
+    is refused by PostgreSQL), cut to the column's length."""
+    return "".join(ch for ch in key if ch.isprintable()).strip().lower()[:200]
 
 
 def _locked(charges: list[tuple[Limit, str]]) -> list[tuple[Limit, Bucket]]:
