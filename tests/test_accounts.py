@@ -266,3 +266,19 @@ def test_a_guest_keeps_the_long_session(client, small_scenario, settings):
     client.post(f"/scenarios/{small_scenario.slug}/start/", {"mode": "reflective"})
     expiry = Session.objects.get().expire_date
     assert expiry > timezone.now() + timedelta(seconds=settings.SESSION_IDLE_TIMEOUT * 2)
+
+
+def test_someone_who_runs_workshops_lands_on_them_after_log_in(facilitator, small_scenario):
+    from trainer.workshops.models import Workshop
+
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": facilitator.username, "password": PASSWORD}
+    )
+    assert response["Location"] == "/"  # no workshop yet: the scenarios
+    client.post("/accounts/logout/")
+    Workshop.create(scenario=small_scenario, facilitator=facilitator)
+    response = client.post(
+        "/accounts/login/", {"username": facilitator.username, "password": PASSWORD}
+    )
+    assert response["Location"] == "/workshops/"

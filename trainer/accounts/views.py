@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -32,6 +33,14 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return candidate
     return ""
+
+
+def _landing(user) -> str:
+    """Where a log-in without a ``next`` goes: someone who runs workshops to their
+    workshops, everyone else to the scenarios."""
+    if user.workshops.exists():
+        return reverse("workshops:list")
+    return settings.LOGIN_REDIRECT_URL
 
 
 def _guest_url(next_url: str) -> str:
@@ -76,8 +85,9 @@ def login(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             limits.refund(attempt)
             limits.clear(limits.LOGIN_ACCOUNT, username)
-            auth_login(request, form.get_user())
-            return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+            user = form.get_user()
+            auth_login(request, user)
+            return redirect(_next_url(request) or _landing(user))
     return render(request, "registration/login.html", _context(request, form), status=status)
 
 
