@@ -438,24 +438,39 @@ def test_reasons_are_shown_without_names(small_scenario, facilitator):
 
 def test_the_summary_ranks_the_hardest_decisions(small_scenario, facilitator):
     workshop = _workshop(small_scenario, facilitator)
-    people = [workshop.join(display_name=f"P{i}") for i in range(2)]
+    people = [workshop.join(display_name=f"P{i}") for i in range(4)]
     workshop.open_next()
-    _answer(people[0], "S1")
-    _answer(people[1], "S1")
+    for person in people:
+        _answer(person, "S1")
     workshop.reveal()
     workshop.open_next()  # calm: best fit S4
-    _answer(people[0], "S1", "R1")
-    _answer(people[1], "S4", "R4")
+    for person, style in zip(people, ["S1", "S1", "S2", "S4"], strict=True):
+        _answer(person, style, "R4")
     workshop.reveal()
     workshop.end()
     summary = room.summary(workshop)
     assert [s.point.key for s in summary.steps] == ["alarm", "calm"]
     alarm, calm = summary.steps
-    assert (alarm.answered, alarm.best_share, alarm.best_style) == (2, 100, "S1")
-    assert (calm.best_share, calm.over, calm.under, calm.habitual_miss) == (50, 1, 0, "over")
+    assert (alarm.answered, alarm.best_share, alarm.best_style) == (4, 100, "S1")
+    assert (calm.best_share, calm.over, calm.under, calm.habitual_miss) == (25, 3, 0, "over")
     assert [s.point.key for s in summary.hardest] == ["calm"]
-    assert summary.best_fit_share == 75
-    assert calm.average_level == 2.5
+    assert summary.best_fit_share == 62  # 5 of 8
+    assert calm.average_level == 2.0
+
+
+def test_no_conclusion_is_drawn_from_too_few_answers(small_scenario, facilitator):
+    """Two answers are a room of two opinions: no "hardest decision", no "habitual miss"."""
+    workshop = _workshop(small_scenario, facilitator)
+    people = [workshop.join(display_name=f"P{i}") for i in range(2)]
+    workshop.open_next()
+    _answer(people[0], "S4")
+    _answer(people[1], "S4")
+    workshop.reveal()
+    workshop.end()
+    summary = room.summary(workshop)
+    (alarm,) = summary.steps
+    assert (alarm.best_share, alarm.under, alarm.habitual_miss) == (0, 2, "")
+    assert summary.hardest == [] and summary.too_few_to_rank
 
 
 # Export ---------------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ from trainer.workshops.models import Participant, Step, Workshop
 
 REASONS_SHOWN = 4  # on the projector, beside the story of what happened
 REASONS_INCOMING = 6  # on the control screen, newest first
+# Conclusions about a decision ("the hardest", "most misses were too directive") are drawn
+# only from at least this many answers, or misses; below it the screens say so.
+CONCLUSION_MIN = 3
 NAMES_SHOWN = 48
 
 
@@ -351,6 +354,8 @@ class StepSummary:
 
     @property
     def habitual_miss(self) -> str:
+        if self.over + self.under < CONCLUSION_MIN:
+            return Miss.NONE
         if self.over > self.under:
             return Miss.OVER
         if self.under > self.over:
@@ -385,10 +390,21 @@ class Summary:
         """Up to three decisions the room found hardest: the lowest share of best fits,
         then the lowest average points; a decision everybody got right is not "hard"."""
         ranked = sorted(
-            (s for s in self.answered_steps if s.best_share < 100),
+            (s for s in self.answered_steps if s.answered >= CONCLUSION_MIN and s.best_share < 100),
             key=lambda s: (s.best_share, s.average_points, s.step.number),
         )
         return ranked[:3]
+
+    @property
+    def too_few_to_rank(self) -> bool:
+        """Some decision was answered, but none by enough people to call it hard."""
+        return bool(self.answered_steps) and all(
+            s.answered < CONCLUSION_MIN for s in self.answered_steps
+        )
+
+    @property
+    def conclusion_min(self) -> int:
+        return CONCLUSION_MIN
 
     @property
     def total_answers(self) -> int:
