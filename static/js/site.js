@@ -51,3 +51,31 @@
     if (event.detail.successful) clear();
   });
 })();
+
+/* A "Copy" button beside a read-only field (data-copy names the field): hidden until this
+   script runs, so a page without JavaScript shows only the field to select by hand. */
+(function () {
+  "use strict";
+
+  function copy(button) {
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) return;
+    var done = function () {
+      button.textContent = "Copied";
+      window.setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+    } else {
+      field.select();
+      document.execCommand("copy");
+      done();
+    }
+  }
+
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.setAttribute("data-label", button.textContent);
+    button.hidden = false;
+    button.addEventListener("click", function () { copy(button); });
+  });
+})();
