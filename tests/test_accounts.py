@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import PASSWORD
 from tests.test_play_support import answer, proceed, start
+from trainer.accounts import idle
 from trainer.play.guests import SESSION_KEY
 from trainer.play.models import Attempt
 
@@ -254,7 +255,7 @@ def test_using_the_session_renews_it_without_a_write_per_request(trainee, settin
     client.get("/me/")  # renewed a moment ago at log-in: nothing written
     assert Session.objects.get().expire_date == soon
     session = client.session
-    session["_idle_renewed"] = 0  # as if the last renewal were long ago
+    session[idle.RENEWED] = 0  # as if the last renewal were long ago
     session.save()
     Session.objects.update(expire_date=soon)
     client.get("/me/")

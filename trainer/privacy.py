@@ -6,8 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
+
+
+def account_session(request: HttpRequest, response: HttpResponse) -> SessionBase | None:
+    """The session of a logged-in account, when the page already read it; else None.
+
+    Only a page that read the session can show who is logged in, and reading it again then
+    costs nothing; a page that never read it (a 304 poll) is left alone, with no query, and
+    so is an error page, whose session may be what failed."""
+    if response.status_code == 304 or response.status_code >= 500:
+        return None
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed and SESSION_KEY in session:
+        return session
+    return None
 
 
 class PrivatePagesMiddleware:
@@ -16,12 +31,6 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 304 or response.status_code >= 500:
-            # "Nothing changed" and "unavailable" carry no data; a room's polls stay one query.
-            return response
-        # Only a page that read the session can show who is logged in, and reading it again
-        # here costs nothing then; a page that never read it is left alone, with no query.
-        session = getattr(request, "session", None)
-        if session is not None and session.accessed and SESSION_KEY in session:
+        if account_session(request, response) is not None:
             patch_cache_control(response, private=True, no_store=True)
         return response

@@ -12,11 +12,12 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 
+from trainer.privacy import account_session
+
 RENEW_EVERY = 300
-_SEEN = "_idle_renewed"
+RENEWED = "idle_renewed_at"  # our own key in the session: when its expiry was last renewed
 
 
 class IdleTimeoutMiddleware:
@@ -25,14 +26,9 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        session = getattr(request, "session", None)
-        # Only a session the page already read: no extra query, and none during an outage.
-        if response.status_code >= 500 or session is None or not session.accessed:
-            return response
-        if SESSION_KEY not in session:
-            return response
+        session = account_session(request, response)
         now = int(time.time())
-        if now - session.get(_SEEN, 0) >= RENEW_EVERY:
-            session[_SEEN] = now
+        if session is not None and now - session.get(RENEWED, 0) >= RENEW_EVERY:
+            session[RENEWED] = now
             session.set_expiry(settings.SESSION_IDLE_TIMEOUT)
         return response

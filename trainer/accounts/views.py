@@ -53,12 +53,6 @@ def _context(request: HttpRequest, form) -> dict:
     return {"form": form, "next": next_url, "guest_url": _guest_url(next_url)}
 
 
-def _too_many(request: HttpRequest, template: str, context: dict, wait: int) -> HttpResponse:
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -81,7 +75,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 f"try again in {limits.wait_words(attempt.wait)}."
             )
             context = {**_context(request, form), "paused": paused}
-            return _too_many(request, "registration/login.html", context, attempt.wait)
+            return limits.too_many(request, "registration/login.html", context, attempt.wait)
         if form.is_valid():
             limits.refund(attempt)
             limits.clear(limits.LOGIN_ACCOUNT, username)
@@ -107,7 +101,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 f"{limits.wait_words(attempt.wait)}, or carry on without an account."
             )
             context = {**_context(request, SignupForm()), "paused": paused}
-            return _too_many(request, "accounts/signup.html", context, attempt.wait)
+            return limits.too_many(request, "accounts/signup.html", context, attempt.wait)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

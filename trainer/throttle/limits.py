@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from trainer.throttle.models import Bucket
@@ -67,7 +68,8 @@ class Try:
     """What ``take`` counted: handed to ``refund`` when the try turns out good."""
 
     wait: int = 0  # seconds until the first full bucket has room; 0 when counted
-    counted: list[tuple[Limit, str, float]] = field(default_factory=list)
+    stamp: float = 0.0  # when it was counted
+    counted: list[tuple[Limit, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:  # "if throttled:" reads as it means
         return self.wait > 0
@@ -110,7 +112,7 @@ def take(*charges: tuple[Limit, str], now: datetime | None = None) -> Try:
             bucket.expires_at = now + limit.window
             bucket.save(update_fields=["tries", "expires_at"])
     Bucket.objects.filter(expires_at__lte=now).delete()  # rows that count for nobody
-    return Try(counted=[(limit, bucket.key, stamp) for limit, bucket in buckets])
+    return Try(stamp=stamp, counted=[(limit, bucket.key) for limit, bucket in buckets])
 
 
 def refund(attempt: Try) -> None:
@@ -118,10 +120,9 @@ def refund(attempt: Try) -> None:
     if not attempt.counted:
         return
     with transaction.atomic():
-        for limit, bucket in _locked([(limit, key) for limit, key, _ in attempt.counted]):
-            stamp = next(s for lim, key, s in attempt.counted if lim == limit and key == bucket.key)
-            if stamp in bucket.tries:
-                bucket.tries.remove(stamp)
+        for _, bucket in _locked(attempt.counted):
+            if attempt.stamp in bucket.tries:
+                bucket.tries.remove(attempt.stamp)
                 bucket.save(update_fields=["tries"])
 
 
@@ -146,3 +147,10 @@ def wait_words(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = math.ceil(seconds / 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def too_many(request: HttpRequest, template: str, context: dict, wait: int) -> HttpResponse:
+    """The page that says to wait: 429, with ``Retry-After`` for scripts and browsers."""
+    response = render(request, template, {**context, "wait": wait_words(wait)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

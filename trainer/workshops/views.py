@@ -472,13 +472,6 @@ def export_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # Joining ------------------------------------------------------------------------------------
 
 
-def _too_many(request: HtmxHttpRequest, wait: int, template: str = "too_many.html") -> HttpResponse:
-    context = {"wait": limits.wait_words(wait)}
-    response = render(request, f"workshops/{template}", context, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 def _code_try(request: HtmxHttpRequest, code: str) -> limits.Try:
     """Count a try of a join code against the address, or, when this address sent the same
     code a moment ago (a phone retrying its typo, a reload), against that code alone: so
@@ -508,7 +501,7 @@ def join(request: HtmxHttpRequest) -> HttpResponse:
     code = form.cleaned_data["code"]
     attempt = _code_try(request, code)
     if attempt:
-        return _too_many(request, attempt.wait)
+        return limits.too_many(request, "workshops/too_many.html", {}, attempt.wait)
     if not codes.is_well_formed(code) or not Workshop.objects.live().filter(code=code).exists():
         if Workshop.objects.filter(code=code, status=Status.ENDED).exists():
             limits.refund(attempt)
@@ -527,7 +520,7 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return redirect("workshops:join_code", code=normal)
     attempt = _code_try(request, normal)
     if attempt:
-        return _too_many(request, attempt.wait)
+        return limits.too_many(request, "workshops/too_many.html", {}, attempt.wait)
     workshop = (
         Workshop.objects.live().select_related("scenario").filter(code=normal).first()
         if codes.is_well_formed(normal)
@@ -555,7 +548,7 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         joining = limits.take((limits.ROOM_JOIN, limits.client_address(request)))
         if joining:
-            return _too_many(request, joining.wait, "too_many_joins.html")
+            return limits.too_many(request, "workshops/too_many_joins.html", {}, joining.wait)
         try:
             participant = workshop.join(
                 display_name=form.cleaned_data["display_name"], user=request.user
