@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scenarios.leadership import MAX_POINTS, Style, best_style
+from scenarios.leadership import MAX_POINTS, Style, best_option, best_style
 
 if TYPE_CHECKING:
     from scenarios.validation import OptionSpec, PointSpec
@@ -264,7 +264,7 @@ def report(points: Iterable[PointSpec], *, whole_set: bool = True) -> Report:
     longest_share = shortest_share = 0.0
     positions: Counter[int] = Counter()
     for point in points:
-        best = max(point.options, key=lambda option: option.points)
+        best = best_option(point.options)
         lengths = [_length(option) for option in point.options]
         # A tie counts as a share: four options of one length give nothing away.
         if _length(best) == max(lengths):

@@ -6,6 +6,9 @@ Plain functions and enums with no database access, so every other part of the ap
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
+
 from django.db import models
 
 
@@ -60,6 +63,23 @@ STYLE_PLAIN: dict[str, str] = {
 # LEAD's points: each decision gives these to its four options, once each.
 POINTS = (2, 1, -1, -2)
 MAX_POINTS = 2
+
+
+class Choice(Protocol):
+    style: str
+    points: int
+
+
+_Option = TypeVar("_Option", bound=Choice)
+
+
+def best_option(options: Iterable[_Option]) -> _Option:
+    """The best fit among a decision's options: the one LEAD gives the most points."""
+    return max(options, key=lambda option: option.points)
+
+
+def is_best_fit(points: int) -> bool:
+    return points == MAX_POINTS
 
 
 def level(code: str) -> int:

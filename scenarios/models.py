@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from scenarios.leadership import Readiness, Style
+from scenarios.leadership import Readiness, Style, is_best_fit
 
 
 class Phase(models.TextChoices):
@@ -159,4 +159,4 @@ class Option(models.Model):
 
     @property
     def is_best(self) -> bool:
-        return self.points == 2
+        return is_best_fit(self.points)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scenarios import guessability, yaml_lines
-from scenarios.leadership import POINTS, Readiness, Style, best_style, level
+from scenarios.leadership import POINTS, Readiness, Style, best_option, best_style, level
 from scenarios.models import Phase, Provenance
 from scenarios.yaml_lines import LineDict, LineList
 
@@ -54,7 +54,7 @@ class PointSpec:
 
     @property
     def best_option(self) -> OptionSpec:
-        return max(self.options, key=lambda option: option.points)
+        return best_option(self.options)
 
 
 @dataclass

@@ -18,9 +18,9 @@ from tests.conftest import PASSWORD
 from tests.test_play_support import answer, start
 from tests.test_progress_support import BEST_RUN, POOR_RUN, join, make_cohort, play
 from trainer.play.models import Answer, Mode
+from trainer.play.scoring import TALLIED, Figures, counted
 from trainer.progress import tallies
 from trainer.progress.models import INVITE_SALT, Cohort, CohortDayTally, CohortWorkshop, Membership
-from trainer.progress.stats import Figures, answer_sums
 from trainer.workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_tallies_match_a_count_from_the_answers(cohort, trainee, other_trainee, 
     play(other_trainee, small_scenario, POOR_RUN)  # joins after playing
     join(cohort, other_trainee)
     play(other_trainee, small_scenario, BEST_RUN)
-    live = Figures.of(tallies.cohort_answers(cohort).aggregate(**answer_sums()))
+    live = Figures.of(tallies.cohort_answers(cohort).aggregate(**counted(names=TALLIED)))
     from trainer.progress.stats import Scope, cohort_figures
 
     assert cohort_figures(Scope().tallies(cohort)) == live
@@ -255,7 +255,7 @@ def test_a_member_who_played_as_a_guest_brings_those_answers_on_login(
     attempt = start(browser, small_scenario)
     answer(browser, attempt, "alarm", "S3")
     browser.post("/accounts/login/", {"username": trainee.username, "password": PASSWORD})
-    live = Figures.of(tallies.cohort_answers(cohort).aggregate(**answer_sums()))
+    live = Figures.of(tallies.cohort_answers(cohort).aggregate(**counted(names=TALLIED)))
     assert live.answers == 3  # two from the account, one brought from the guest attempt
     from trainer.progress.stats import Scope, cohort_figures
 

@@ -14,7 +14,8 @@ from tests.test_play_support import option, point
 from trainer.play.charts import ROWS, direction_word, style_arc
 from trainer.play.feedback import duration, feedback_for
 from trainer.play.guests import SESSION_KEY, claim_guest_attempts
-from trainer.play.models import LATE_GRACE_SECONDS, Answer, AnswerRefused, Attempt, Mode
+from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
+from trainer.play.scoring import LATE_GRACE_SECONDS
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from tests.test_progress_support import BEST_RUN, POOR_RUN, join, make_cohort, play
 from trainer.play.models import Answer, Attempt, Mode
+from trainer.play.scoring import Figures
 from trainer.progress.models import CohortDayTally, Membership
-from trainer.progress.stats import Figures, learner_figures
+from trainer.progress.stats import learner_figures
 
 pytestmark = pytest.mark.django_db
 

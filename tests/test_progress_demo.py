@@ -10,9 +10,10 @@ from django.core.management.base import CommandError
 from django.db.models import F
 
 from trainer.play.models import Answer, Attempt
+from trainer.play.scoring import TALLIED, Figures, counted
 from trainer.progress import tallies
 from trainer.progress.models import Cohort, CohortDayTally
-from trainer.progress.stats import Figures, answer_sums, tally_sums
+from trainer.progress.stats import tally_sums
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_demo_data_follows_the_scenarios_and_fills_a_cohort(bundled_scenarios, s
         assert sequences == list(range(1, len(sequences) + 1))
         assert attempt.finished_at is not None or attempt.current_point_id is not None
     # The cohort's tallies agree with a count from the answers.
-    live = Figures.of(tallies.cohort_answers(cohort).aggregate(**answer_sums()))
+    live = Figures.of(tallies.cohort_answers(cohort).aggregate(**counted(names=TALLIED)))
     assert (
         Figures.of(CohortDayTally.objects.filter(cohort=cohort).aggregate(**tally_sums())) == live
     )

@@ -8,7 +8,9 @@ import pytest
 
 from scenarios.leadership import Miss, level, miss_direction
 from tests.test_play_support import POINTS
-from trainer.play.scoring import SECONDARY_MINIMUM, score, style_names
+from trainer.play.scoring import SECONDARY_MINIMUM, Figures, style_names
+
+score = Figures.count
 
 
 @dataclass
@@ -21,6 +23,8 @@ class A:
     diagnosis_off: int
     miss: str
     late: bool = False
+    diagnosis: str = "R1"
+    readiness: str = "R1"
 
 
 def answer(chosen: str, best: str, diagnosis: str | None = None, late: bool = False) -> A:
@@ -33,14 +37,17 @@ def answer(chosen: str, best: str, diagnosis: str | None = None, late: bool = Fa
         diagnosis_off=abs(level(diagnosis) - level(readiness)),
         miss=miss_direction(chosen, best),
         late=late,
+        diagnosis=diagnosis,
+        readiness=readiness,
     )
 
 
 def test_no_answers_scores_zero_without_dividing_by_zero():
     result = score([])
-    assert (result.decisions, result.points, result.max_points, result.share) == (0, 0, 0, 0)
+    assert (result.answers, result.points, result.max_points) == (0, 0, 0)
+    assert result.adaptability is None and result.diagnosis_accuracy is None
     assert result.primary_styles == () and result.secondary_styles == ()
-    assert result.style_range == 0 and result.diagnosis_share == 0
+    assert result.style_range == 0
     assert result.habitual_miss == Miss.NONE and result.misses == 0
     assert style_names(result.primary_styles) == "none"
 
@@ -48,9 +55,9 @@ def test_no_answers_scores_zero_without_dividing_by_zero():
 def test_a_perfect_run():
     answers = [answer("S1", "S1"), answer("S2", "S2"), answer("S3", "S3"), answer("S4", "S4")]
     result = score(answers)
-    assert (result.points, result.max_points, result.share) == (8, 8, 100)
+    assert (result.points, result.max_points, result.adaptability) == (8, 8, 100)
     assert result.best_fit == 4 and result.misses == 0
-    assert result.diagnosis_right == 4 and result.diagnosis_share == 100
+    assert result.diagnosis_right == 4 and result.diagnosis_accuracy == 100
     assert result.style_range == 4
     assert result.primary_styles == ("S1", "S2", "S3", "S4")  # a four-way tie
     assert result.secondary_styles == ()
@@ -63,7 +70,7 @@ def test_all_one_style():
     assert result.primary_styles == ("S1",) and result.secondary_styles == ()
     assert result.style_range == 1
     assert result.points == 2 + 1 - 2 - 2 + 2 + 2
-    assert result.over_directing == 3 and result.under_directing == 0
+    assert result.over == 3 and result.under == 0
     assert result.habitual_miss == Miss.OVER
     assert style_names(result.primary_styles) == "S1 Directing"
 
@@ -75,10 +82,10 @@ def test_all_wrong():
         answer("S4", "S1", diagnosis="R4"),
     ]
     result = score(answers)
-    assert (result.points, result.max_points, result.share) == (-6, 6, -100)
+    assert (result.points, result.max_points, result.adaptability) == (-6, 6, -100)
     assert result.best_fit == 0 and result.diagnosis_right == 0
     assert result.diagnosis_further == 3 and result.diagnosis_off_by_one == 0
-    assert result.under_directing == 2 and result.over_directing == 1
+    assert result.under == 2 and result.over == 1
     assert result.habitual_miss == Miss.UNDER
     assert result.primary_styles == ("S4",) and result.secondary_styles == ()
 
@@ -102,7 +109,7 @@ def test_diagnosis_accuracy_buckets():
     assert result.diagnosis_right == 1
     assert result.diagnosis_off_by_one == 2
     assert result.diagnosis_further == 2
-    assert result.diagnosis_share == 20
+    assert result.diagnosis_accuracy == 20
 
 
 def test_secondary_styles_need_at_least_two_uses():
@@ -123,7 +130,7 @@ def test_a_tie_for_primary_leaves_no_secondary_among_them():
 
 def test_balanced_misses_have_no_habit():
     result = score([answer("S1", "S2"), answer("S3", "S2"), answer("S2", "S2")])
-    assert result.over_directing == result.under_directing == 1
+    assert result.over == result.under == 1
     assert result.habitual_miss == Miss.NONE and result.misses == 2
 
 
@@ -133,13 +140,13 @@ def test_balanced_misses_have_no_habit():
 def test_share_rounds_to_a_whole_percentage(points, decisions, share):
     answers = [A("S1", 0, "S1", 0, "")] * decisions
     answers[0] = A("S1", points, "S1", 0, "")
-    assert score(answers).share == share
+    assert score(answers).adaptability == share
 
 
 def test_style_rows_list_every_style_in_order():
-    rows = score([answer("S3", "S3")]).style_rows()
-    assert rows == [("S1", "Directing", 0), ("S2", "Coaching", 0), ("S3", "Supporting", 1),
-                    ("S4", "Delegating", 0)]  # fmt: skip
+    rows = [(r.code, r.name, r.count, r.share) for r in score([answer("S3", "S3")]).style_rows()]
+    assert rows == [("S1", "Directing", 0, 0), ("S2", "Coaching", 0, 0),
+                    ("S3", "Supporting", 1, 100), ("S4", "Delegating", 0, 0)]  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -154,5 +161,5 @@ def test_scoring_real_answers_from_play(small_scenario):
     attempt.record_answer(point=chaos, option=chaos.options.get(style="S1"), diagnosis="R2")
     result = score(attempt.answers.all())
     assert (result.points, result.max_points) == (0, 4)
-    assert result.under_directing == 1 and result.best_fit == 1
+    assert result.under == 1 and result.best_fit == 1
     assert result.diagnosis_further == 1 and result.diagnosis_off_by_one == 1

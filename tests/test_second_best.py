@@ -12,7 +12,7 @@ from scenarios.loading import load_files
 from scenarios.models import Scenario
 from tests.test_progress_support import play
 from trainer.play.models import Answer
-from trainer.play.scoring import score
+from trainer.play.scoring import Figures
 from trainer.progress import xapi
 from trainer.progress.stats import learner_figures
 
@@ -73,7 +73,7 @@ def test_the_second_best_counts_plus_one_on_either_side(sides, trainee) -> None:
     attempt = play(trainee, sides, [("R2", "S1"), ("R2", "S3")])
     answers = list(Answer.objects.filter(attempt=attempt).order_by("sequence"))
     assert [(a.style, a.points) for a in answers] == [("S1", 1), ("S3", 1)]
-    assert score(answers).points == 2
+    assert Figures.count(answers).points == 2
     figures, _ = learner_figures(Answer.objects.filter(attempt=attempt))
     assert figures.points == 2 and figures.best_fit == 0
     rows = Answer.objects.filter(attempt=attempt).order_by("id").values(*xapi.ANSWER_FIELDS)

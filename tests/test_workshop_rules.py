@@ -452,7 +452,12 @@ def test_the_summary_ranks_the_hardest_decisions(small_scenario, facilitator):
     assert [s.point.key for s in summary.steps] == ["alarm", "calm"]
     alarm, calm = summary.steps
     assert (alarm.answered, alarm.best_share, alarm.best_style) == (4, 100, "S1")
-    assert (calm.best_share, calm.over, calm.under, calm.habitual_miss) == (25, 3, 0, "over")
+    assert (calm.best_share, calm.figures.over, calm.figures.under, calm.habitual_miss) == (
+        25,
+        3,
+        0,
+        "over",
+    )
     assert [s.point.key for s in summary.hardest] == ["calm"]
     assert summary.best_fit_share == 62  # 5 of 8
     assert calm.average_level == 2.0
@@ -469,7 +474,7 @@ def test_no_conclusion_is_drawn_from_too_few_answers(small_scenario, facilitator
     workshop.end()
     summary = room.summary(workshop)
     (alarm,) = summary.steps
-    assert (alarm.best_share, alarm.under, alarm.habitual_miss) == (0, 2, "")
+    assert (alarm.best_share, alarm.figures.under, alarm.habitual_miss) == (0, 2, "")
     assert summary.hardest == [] and summary.too_few_to_rank
 
 

@@ -515,8 +515,8 @@ def test_two_people_who_type_one_name_are_told_apart_and_keep_their_answers(host
     _send(first, workshop, "S1")
     _send(second, workshop, "S4", "R4")
     _act(host, workshop, "reveal")
-    assert "You chose S1 Directing" in _text(first.get(_screen(workshop)))
-    assert "You chose S4 Delegating" in _text(second.get(_screen(workshop)))
+    assert "Your action: S1 Directing" in _text(first.get(_screen(workshop)))
+    assert "Your action: S4 Delegating" in _text(second.get(_screen(workshop)))
     names = Participant.objects.filter(workshop=workshop).values_list("display_name", flat=True)
     assert sorted(names) == ["Sam", "Sam 2"]
 
@@ -797,9 +797,9 @@ def test_after_the_reveal_a_participant_sees_their_own_feedback(host, workshop):
     _send(bruno, workshop, "S1", reason="Bruno's private reason")
     _act(host, workshop, "reveal")
     text = _text(ana.get(_screen(workshop)))
-    assert "You chose S3 Supporting" in text
+    assert "Your action: S3 Supporting" in text
     assert "Supporting leaves a frightened team without direction" in text
-    assert "You judged <strong>R2</strong>; they were <strong>R1</strong>" in text
+    assert "You judged R2; it was R1 (one level off)" in text
     assert "The best fit: S1 Directing" in text
     assert "Bruno" not in text and "private reason" not in text
     text = _text(silent.get(_screen(workshop)))

@@ -8,7 +8,7 @@ from scenarios.leadership import Miss
 from trainer.play.charts import StyleArc, direction_word, style_arc
 from trainer.play.feedback import Feedback, feedback_for
 from trainer.play.models import Answer, Attempt
-from trainer.play.scoring import Score, score
+from trainer.play.scoring import Figures
 
 
 @dataclass
@@ -24,7 +24,7 @@ class ArcRow:
 @dataclass
 class Debrief:
     attempt: Attempt
-    score: Score
+    score: Figures
     reviews: list[Feedback]
     arc: StyleArc
     arc_rows: list[ArcRow]
@@ -36,8 +36,8 @@ class Debrief:
         return self.attempt.scenario
 
 
-def miss_reading(result: Score) -> str:
-    if not result.decisions:
+def miss_reading(result: Figures) -> str:
+    if not result.answers:
         return ""
     if not result.misses:
         return "Every action you chose was the best fit for the readiness in front of you."
@@ -110,7 +110,7 @@ def debrief_for(attempt: Attempt) -> Debrief:
         )
         for index, answer in enumerate(answers, start=1)
     ]
-    result = score(answers)
+    result = Figures.count(answers)
     return Debrief(
         attempt=attempt,
         score=result,

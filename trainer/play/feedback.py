@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from scenarios.leadership import BEHAVIOUR, READINESS_PLAIN, STYLE_PLAIN, Miss, Readiness, Style
+from scenarios.leadership import (
+    BEHAVIOUR,
+    READINESS_PLAIN,
+    STYLE_PLAIN,
+    Miss,
+    Readiness,
+    Style,
+    best_option,
+)
 from scenarios.models import DecisionPoint, Option
 from trainer.play.models import Answer
 from trainer.play.sources import Source, sources_for
@@ -246,7 +254,7 @@ def feedback_for(
 ) -> Feedback:
     """Feedback for ``answer``, given its point and that point's options (already loaded)."""
     chosen = next((o for o in options if o.pk == answer.option_id), None) or answer.option
-    best = max(options, key=lambda option: option.points) if options else chosen
+    best = best_option(options) if options else chosen
     return Feedback(
         answer=answer,
         point=point,

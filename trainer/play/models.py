@@ -20,17 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scenarios.cache import stamp_of
-from scenarios.leadership import Miss, Readiness, Style, level, miss_direction
+from scenarios.leadership import Miss, Readiness, Style, best_option, is_best_fit
 from scenarios.models import DecisionPoint, Option, Scenario
+from trainer.play.scoring import snapshot
 from trainer.rows import Select, insert
 
 REASON_MAX_LENGTH = 280
-
-# In Golden Hour mode an answer is late once it arrives this long after the budget ran out.
-# The clock runs on the server from the moment the decision was first served; the grace
-# covers the time the page and the answer spend on the network, so a slow connection does
-# not turn an answer given in time into a late one.
-LATE_GRACE_SECONDS = 2
 
 
 class Mode(models.TextChoices):
@@ -253,27 +248,26 @@ class Attempt(models.Model):
             return existing, False
         now = now or timezone.now()
         served_at = self.current_served_at or now
-        response_ms = max(0, int((now - served_at).total_seconds() * 1000))
-        best = _best_option(point, options)
         answer = Answer(
             attempt=self,
             decision_point=point,
             option=option,
             sequence=self.points_done + 1,
-            style=option.style,
-            points=option.points,
-            best_style=best.style,
-            diagnosis=diagnosis,
-            readiness=point.readiness,
-            diagnosis_off=abs(level(diagnosis) - level(point.readiness)),
-            miss=miss_direction(option.style, best.style),
             confidence=confidence,
             reason=reason,
             served_at=served_at,
             answered_at=now,
-            response_ms=response_ms,
-            time_budget=point.time_budget,
-            late=self.is_timed and response_ms > (point.time_budget + LATE_GRACE_SECONDS) * 1000,
+            **snapshot(
+                readiness=point.readiness,
+                time_budget=point.time_budget,
+                option=option,
+                best_style=best_option(
+                    options if options is not None else point.options.all()
+                ).style,
+                diagnosis=diagnosis,
+                response_ms=max(0, int((now - served_at).total_seconds() * 1000)),
+                timed=self.is_timed,
+            ),
         )
         try:
             if transaction.get_connection().in_atomic_block:
@@ -338,14 +332,6 @@ _STAMPED = Select(
     f'INNER JOIN "{Scenario._meta.db_table}" s ON s."id" = t."scenario_id" WHERE t."id" = %s',
     {"stamp_version": 's."content_version"', "stamp_time": 's."updated_at"'},
 )
-
-
-def _best_option(point: DecisionPoint, options: Sequence[Option] | None = None) -> Option:
-    if options is None:
-        options = getattr(point, "_prefetched_objects_cache", {}).get("options")
-    if options:
-        return max(options, key=lambda option: option.points)
-    return point.options.order_by("-points").first()
 
 
 class Answer(models.Model):
@@ -413,4 +399,4 @@ class Answer(models.Model):
 
     @property
     def best_fit(self) -> bool:
-        return self.points == 2
+        return is_best_fit(self.points)

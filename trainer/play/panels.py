@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Count, Max, Min, Q, Sum
 from django.http import HttpRequest
 
-from scenarios.leadership import MAX_POINTS
 from scenarios.models import Scenario
 from trainer.play.forms import StartForm
 from trainer.play.guests import attempts_of
+from trainer.play.scoring import adaptability
 
 FINISHED_SHOWN = 3
 
@@ -30,8 +30,7 @@ def start_panel(request: HttpRequest, scenario: Scenario, form: StartForm | None
     resume = next((attempt for attempt in attempts if not attempt.is_finished), None)
     finished = [attempt for attempt in attempts if attempt.is_finished][:FINISHED_SHOWN]
     for attempt in finished:
-        maximum = MAX_POINTS * (attempt.answer_count or 0)
-        attempt.share = round(100 * (attempt.total_points or 0) / maximum) if maximum else 0
+        attempt.share = adaptability(attempt.total_points, attempt.answer_count) or 0
     budgets = scenario.decision_points.aggregate(
         shortest=Min("time_budget", filter=Q(active=True)),
         longest=Max("time_budget", filter=Q(active=True)),

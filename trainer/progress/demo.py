@@ -19,9 +19,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from scenarios.leadership import level, miss_direction
+from scenarios.leadership import best_option, level
 from scenarios.models import Scenario
 from trainer.play.models import Answer, Attempt, Mode
+from trainer.play.scoring import snapshot
 from trainer.progress.models import Cohort, Membership
 from trainer.progress.tallies import rebuild
 from trainer.workshops.facilitators import make_facilitator
@@ -85,7 +86,7 @@ def _content() -> list[_Scenario]:
             ]
             if not options:
                 continue
-            best = max(options, key=lambda o: o.points)
+            best = best_option(options)
             points[point.pk] = _Point(
                 point.pk, point.readiness, point.time_budget, best.style, options
             )
@@ -108,9 +109,10 @@ class _Learner:
         self.clock = now - timedelta(days=rng.uniform(20, 150))
 
     def choose(self, point: _Point) -> _Option:
+        best = best_option(point.options)
         if self.rng.random() < self.skill:
-            return max(point.options, key=lambda o: o.points)
-        others = [o for o in point.options if o.points < 2]
+            return best
+        others = [o for o in point.options if o is not best]
         best_level = level(point.best_style)
         leaning = [
             o
@@ -250,20 +252,19 @@ def _play(
                     decision_point_id=point.pk,
                     option_id=option.pk,
                     sequence=sequence,
-                    style=option.style,
-                    points=option.points,
-                    best_style=point.best_style,
-                    diagnosis=diagnosis,
-                    readiness=point.readiness,
-                    diagnosis_off=abs(level(diagnosis) - level(point.readiness)),
-                    miss=miss_direction(option.style, point.best_style),
                     confidence=rng.choice((None, 2, 3, 3, 4, 4, 5)),
                     reason=rng.choice(REASONS),
                     served_at=served,
                     answered_at=answered,
-                    response_ms=response_ms,
-                    time_budget=point.time_budget,
-                    late=mode == Mode.TIMED and response_ms > point.time_budget * 1000,
+                    **snapshot(
+                        readiness=point.readiness,
+                        time_budget=point.time_budget,
+                        option=option,
+                        best_style=point.best_style,
+                        diagnosis=diagnosis,
+                        response_ms=response_ms,
+                        timed=mode == Mode.TIMED,
+                    ),
                 )
             )
             given += 1

@@ -218,31 +218,14 @@ class OutboxStatement(models.Model):
         return f"{self.verb} {self.id} ({self.status})"
 
 
-# The counted columns of CohortDayTally, in one place for the code that fills them
-# (trainer.progress.tallies) and the code that sums them (trainer.progress.stats).
-TALLY_COUNTS = (
-    "answers",
-    "points",
-    "best_fit",
-    "diagnosis_right",
-    "diagnosis_low",
-    "diagnosis_high",
-    "s1",
-    "s2",
-    "s3",
-    "s4",
-    "over",
-    "under",
-)
-
-
 class CohortDayTally(models.Model):
     """Running totals of a cohort's answers, per decision point and day.
 
     The cohort dashboard reads these instead of scanning every answer: a cohort of 10,000
     learners has a few thousand rows here against 300,000 answers. ``trainer.progress.tallies``
     keeps them in step (answer by answer, and on joins, workshop links and deletions) and can
-    rebuild a cohort's from the answers at any time.
+    rebuild a cohort's from the answers at any time. Its counted columns are
+    ``trainer.play.scoring.TALLIED``, each counted by that module's rule.
     """
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="tallies")

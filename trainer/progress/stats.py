@@ -1,11 +1,8 @@
 """Figures for a learner and for a cohort, counted in the database.
 
-The definitions mirror ``trainer.play.scoring`` (which scores one attempt in Python):
-adaptability is the sum of points over the maximum (2 per decision), diagnosis accuracy the
-share of readiness judged right, the primary style the most used, the style range the
-number of styles used, and the habitual miss whichever of over- and under-directing
-happened more. Here the sums come from ``aggregate``/``annotate`` over answers (one
-learner) or over the cohort's day tallies (a whole cohort), never from a loop over rows.
+What is counted, and what the counts mean, is ``trainer.play.scoring``'s; this module
+chooses which answers: one learner's (``aggregate``/``annotate`` over answers) or a whole
+cohort's (sums over its day tallies), never a loop over rows.
 """
 
 from __future__ import annotations
@@ -13,165 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import (
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Max,
-    Q,
-    QuerySet,
-    Sum,
-)
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import Count, ExpressionWrapper, FloatField, Max, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from scenarios.leadership import MAX_POINTS, Miss, Readiness, Style
+from scenarios.leadership import Readiness
 from trainer.play.models import Answer, Attempt
-from trainer.play.scoring import SECONDARY_MINIMUM
-from trainer.progress.models import TALLY_COUNTS
+from trainer.play.scoring import TALLIED, Figures, adaptability, counted, figures, percent
 
-STYLE_FIELDS = {Style.S1: "s1", Style.S2: "s2", Style.S3: "s3", Style.S4: "s4"}
-
-
-def answer_sums() -> dict[str, object]:
-    """Aggregates over answers, named like the fields of ``CohortDayTally``."""
-    return {
-        "answers": Count("id"),
-        "points": Coalesce(Sum("points"), 0),
-        "best_fit": Count("id", filter=Q(style=F("best_style"))),
-        "diagnosis_right": Count("id", filter=Q(diagnosis_off=0)),
-        "diagnosis_low": Count("id", filter=Q(diagnosis__lt=F("readiness"))),
-        "diagnosis_high": Count("id", filter=Q(diagnosis__gt=F("readiness"))),
-        "s1": Count("id", filter=Q(style=Style.S1)),
-        "s2": Count("id", filter=Q(style=Style.S2)),
-        "s3": Count("id", filter=Q(style=Style.S3)),
-        "s4": Count("id", filter=Q(style=Style.S4)),
-        "over": Count("id", filter=Q(miss=Miss.OVER)),
-        "under": Count("id", filter=Q(miss=Miss.UNDER)),
-    }
+READINESS_COUNTS = ("answers", "diagnosis_right", "diagnosis_low", "diagnosis_high")
 
 
 def tally_sums() -> dict[str, object]:
-    """The same figures summed over ``CohortDayTally`` rows."""
-    return {name: Coalesce(Sum(name), 0) for name in TALLY_COUNTS}
-
-
-def percent(part: int | None, whole: int | None) -> int | None:
-    if not whole:
-        return None
-    return round(100 * (part or 0) / whole)
-
-
-def adaptability(points: int | None, answers: int | None) -> int | None:
-    """Points as a whole percentage of the maximum, from -100 to 100."""
-    if not answers:
-        return None
-    return round(100 * (points or 0) / (MAX_POINTS * answers))
-
-
-@dataclass(frozen=True)
-class StyleRow:
-    code: str
-    name: str
-    count: int
-    share: int
-    primary: bool
-
-
-@dataclass(frozen=True)
-class Figures:
-    """What a set of answers says about the leader(s) who gave them."""
-
-    answers: int = 0
-    points: int = 0
-    best_fit: int = 0
-    diagnosis_right: int = 0
-    diagnosis_low: int = 0
-    diagnosis_high: int = 0
-    s1: int = 0
-    s2: int = 0
-    s3: int = 0
-    s4: int = 0
-    over: int = 0
-    under: int = 0
-
-    @classmethod
-    def of(cls, row: dict[str, object] | None) -> Figures:
-        row = row or {}
-        return cls(**{name: int(row.get(name) or 0) for name in TALLY_COUNTS})
-
-    @property
-    def adaptability(self) -> int | None:
-        return adaptability(self.points, self.answers)
-
-    @property
-    def diagnosis_accuracy(self) -> int | None:
-        return percent(self.diagnosis_right, self.answers)
-
-    @property
-    def best_fit_share(self) -> int | None:
-        return percent(self.best_fit, self.answers)
-
-    @property
-    def style_counts(self) -> dict[str, int]:
-        return {code: getattr(self, name) for code, name in STYLE_FIELDS.items()}
-
-    @property
-    def primary_styles(self) -> tuple[str, ...]:
-        counts = self.style_counts
-        top = max(counts.values())
-        return tuple(code for code, count in counts.items() if top and count == top)
-
-    @property
-    def secondary_styles(self) -> tuple[str, ...]:
-        primary = self.primary_styles
-        return tuple(
-            code
-            for code, count in self.style_counts.items()
-            if code not in primary and count >= SECONDARY_MINIMUM
-        )
-
-    @property
-    def style_range(self) -> int:
-        return sum(1 for count in self.style_counts.values() if count)
-
-    @property
-    def misses(self) -> int:
-        return self.over + self.under
-
-    @property
-    def habitual_miss(self) -> str:
-        if self.over > self.under:
-            return Miss.OVER
-        if self.under > self.over:
-            return Miss.UNDER
-        return Miss.NONE
-
-    @property
-    def habitual_miss_label(self) -> str:
-        return Miss(self.habitual_miss).label
-
-    @property
-    def over_share(self) -> int | None:
-        return percent(self.over, self.answers)
-
-    @property
-    def under_share(self) -> int | None:
-        return percent(self.under, self.answers)
-
-    def style_rows(self) -> list[StyleRow]:
-        primary = self.primary_styles
-        return [
-            StyleRow(
-                code,
-                Style(code).label,
-                count,
-                percent(count, self.answers) or 0,
-                code in primary,
-            )
-            for code, count in self.style_counts.items()
-        ]
+    """The figures summed over ``CohortDayTally`` rows (a column for each)."""
+    return {name: Coalesce(Sum(name), 0) for name in TALLIED}
 
 
 @dataclass(frozen=True)
@@ -256,31 +108,15 @@ def learner_answers(user, *, start=None, end=None, scenario=None) -> QuerySet[An
 
 def learner_figures(answers: QuerySet[Answer]) -> tuple[Figures, list[ReadinessRow]]:
     """Totals and the readiness breakdown: two queries."""
-    figures = Figures.of(answers.aggregate(**answer_sums()))
-    by_readiness = (
-        answers.values("readiness")
-        .annotate(
-            answers=Count("id"),
-            diagnosis_right=Count("id", filter=Q(diagnosis_off=0)),
-            diagnosis_low=Count("id", filter=Q(diagnosis__lt=F("readiness"))),
-            diagnosis_high=Count("id", filter=Q(diagnosis__gt=F("readiness"))),
-        )
-        .order_by()
-    )
-    return figures, readiness_rows(by_readiness)
+    by_readiness = answers.values("readiness").annotate(**counted(names=READINESS_COUNTS))
+    return figures(answers), readiness_rows(by_readiness.order_by())
 
 
 def scored_attempts(attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
     """Attempts with their decisions, points and right diagnoses counted."""
     return attempts.select_related("scenario").annotate(
-        decisions=Count("answers"),
-        points=Coalesce(Sum("answers__points"), 0),
-        diagnosis_right=Count("answers", filter=Q(answers__diagnosis_off=0)),
+        decisions=Count("answers"), **counted("answers__", ("points", "diagnosis_right"))
     )
-
-
-def adaptability_share(points: int | None, decisions: int | None) -> int | None:
-    return adaptability(points, decisions)
 
 
 def with_shares(attempts) -> list:
@@ -290,16 +126,6 @@ def with_shares(attempts) -> list:
         attempt.adaptability = adaptability(attempt.points, attempt.decisions)
         attempt.diagnosis_accuracy = percent(attempt.diagnosis_right, attempt.decisions)
     return rows
-
-
-def share_expression() -> ExpressionWrapper:
-    """Adaptability of an attempt, -100..100, as a database expression."""
-    return ExpressionWrapper(
-        100.0
-        * Cast(Sum("answers__points"), FloatField())
-        / NullIf(MAX_POINTS * Count("answers"), 0),
-        output_field=FloatField(),
-    )
 
 
 def last_finished(attempts: QuerySet[Attempt], limit: int) -> list:
@@ -372,21 +198,13 @@ class Scope:
 
 
 def cohort_figures(tallies: QuerySet) -> Figures:
+    """A cohort's figures from its day tallies (the same as counting its answers)."""
     return Figures.of(tallies.aggregate(**tally_sums()))
 
 
 def cohort_readiness(tallies: QuerySet) -> list[ReadinessRow]:
-    grouped = (
-        tallies.values("readiness")
-        .annotate(
-            answers=Sum("answers"),
-            diagnosis_right=Sum("diagnosis_right"),
-            diagnosis_low=Sum("diagnosis_low"),
-            diagnosis_high=Sum("diagnosis_high"),
-        )
-        .order_by()
-    )
-    return readiness_rows(grouped)
+    grouped = tallies.values("readiness").annotate(**{name: Sum(name) for name in READINESS_COUNTS})
+    return readiness_rows(grouped.order_by())
 
 
 def hardest_points(tallies: QuerySet, limit: int = 5) -> list[dict[str, object]]:

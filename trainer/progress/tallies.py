@@ -18,13 +18,13 @@ import logging
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from scenarios.leadership import Miss, Style
 from trainer.play.models import Answer, Attempt
-from trainer.progress.models import TALLY_COUNTS, Cohort, CohortDayTally, Membership
+from trainer.play.scoring import TALLIED, Figures, counted
+from trainer.progress.models import Cohort, CohortDayTally, Membership
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +55,7 @@ def grouped(answers: QuerySet[Answer]) -> QuerySet:
     return (
         answers.annotate(day=TruncDate("answered_at"))
         .values("decision_point_id", "day", "readiness")
-        .annotate(
-            scenario_id=F("decision_point__scenario_id"),
-            answers=Count("id"),
-            points=Sum("points"),
-            best_fit=Count("id", filter=Q(style=F("best_style"))),
-            diagnosis_right=Count("id", filter=Q(diagnosis_off=0)),
-            diagnosis_low=Count("id", filter=Q(diagnosis__lt=F("readiness"))),
-            diagnosis_high=Count("id", filter=Q(diagnosis__gt=F("readiness"))),
-            s1=Count("id", filter=Q(style=Style.S1)),
-            s2=Count("id", filter=Q(style=Style.S2)),
-            s3=Count("id", filter=Q(style=Style.S3)),
-            s4=Count("id", filter=Q(style=Style.S4)),
-            over=Count("id", filter=Q(miss=Miss.OVER)),
-            under=Count("id", filter=Q(miss=Miss.UNDER)),
-        )
+        .annotate(scenario_id=F("decision_point__scenario_id"), **counted(names=TALLIED))
         .order_by()
     )
 
@@ -106,34 +92,21 @@ def cohorts_counting(attempt: Attempt) -> set[int]:
 
 
 def _answer_row(answer: Answer) -> dict[str, object]:
-    day = timezone.localdate(answer.answered_at)
-    one = {
-        "answers": 1,
-        "points": answer.points,
-        "best_fit": int(answer.style == answer.best_style),
-        "diagnosis_right": int(answer.diagnosis_off == 0),
-        "diagnosis_low": int(answer.diagnosis < answer.readiness),
-        "diagnosis_high": int(answer.diagnosis > answer.readiness),
-        "s1": int(answer.style == Style.S1),
-        "s2": int(answer.style == Style.S2),
-        "s3": int(answer.style == Style.S3),
-        "s4": int(answer.style == Style.S4),
-        "over": int(answer.miss == Miss.OVER),
-        "under": int(answer.miss == Miss.UNDER),
-    }
+    """One answer as a grouped row (what ``grouped`` gives for it alone)."""
+    one = Figures.count([answer])
     return {
         "decision_point_id": answer.decision_point_id,
         "scenario_id": answer.attempt.scenario_id,
-        "day": day,
+        "day": timezone.localdate(answer.answered_at),
         "readiness": answer.readiness,
-        **one,
+        **{name: getattr(one, name) for name in TALLIED},
     }
 
 
 def _add(cohort_id: int, row: dict[str, object]) -> None:
     """Add one grouped row to a cohort's tallies, creating the tally if it is new."""
     key = {name: row[name] for name in KEY}
-    changes = {name: F(name) + row[name] for name in TALLY_COUNTS}
+    changes = {name: F(name) + row[name] for name in TALLIED}
     if CohortDayTally.objects.filter(cohort_id=cohort_id, **key).update(**changes):
         return
     try:
@@ -142,7 +115,7 @@ def _add(cohort_id: int, row: dict[str, object]) -> None:
                 cohort_id=cohort_id,
                 scenario_id=row["scenario_id"],
                 **key,
-                **{name: row[name] for name in TALLY_COUNTS},
+                **{name: row[name] for name in TALLIED},
             )
     except IntegrityError:  # another answer created it first
         CohortDayTally.objects.filter(cohort_id=cohort_id, **key).update(**changes)
@@ -190,7 +163,7 @@ def remove_member(cohort: Cohort, user) -> None:
             for row in grouped(answers):
                 key = {name: row[name] for name in KEY}
                 CohortDayTally.objects.filter(cohort_id=cohort.pk, **key).update(
-                    **{name: F(name) - row[name] for name in TALLY_COUNTS}
+                    **{name: F(name) - row[name] for name in TALLIED}
                 )
             CohortDayTally.objects.filter(cohort_id=cohort.pk, answers__lte=0).delete()
     except IntegrityError:  # the tallies had drifted (a count would go below zero)

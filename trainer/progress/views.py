@@ -19,6 +19,7 @@ from scenarios.models import Scenario
 from trainer.links import absolute_url
 from trainer.play.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.models import Answer, Attempt, Mode
+from trainer.play.scoring import Figures, adaptability_expression, counted
 from trainer.progress import charts, exports, privacy, stats, tallies
 from trainer.progress.forms import (
     CoFacilitatorForm,
@@ -42,9 +43,7 @@ def _profile(attempts, answers) -> dict[str, object]:
     timeline = stats.last_finished(attempts, TIMELINE_LENGTH)
     return {
         "figures": figures,
-        "primary_names": " and ".join(
-            f"{row.code} {row.name}" for row in figures.style_rows() if row.primary
-        ),
+        "primary_names": figures.primary_names,
         "readiness": readiness,
         "misjudged": stats.most_misjudged(readiness),
         "styles": charts.bar_chart(
@@ -64,7 +63,7 @@ def _scenario_completion(attempts) -> tuple[list[Scenario], int]:
         attempts.filter(scenario=OuterRef("pk"), finished_at__isnull=False)
         .order_by()
         .values("pk")
-        .annotate(share=stats.share_expression())
+        .annotate(share=adaptability_expression())
         .order_by(F("share").desc(nulls_last=True))
         .values("share")[:1]
     )
@@ -214,7 +213,7 @@ def _matrix(cohort: Cohort, scope: stats.Scope, members: list[Membership], scena
         row["attempt__user_id"]: row
         for row in scope.answers(Answer.objects.filter(attempt__user_id__in=ids))
         .values("attempt__user_id")
-        .annotate(**stats.answer_sums())
+        .annotate(**counted())
         .order_by()
     }
     cells = {
@@ -229,7 +228,7 @@ def _matrix(cohort: Cohort, scope: stats.Scope, members: list[Membership], scena
             {
                 "membership": membership,
                 "user": membership.user,
-                "figures": stats.Figures.of(per_member.get(membership.user_id)),
+                "figures": Figures.of(per_member.get(membership.user_id)),
                 "cells": [
                     cells.get((membership.user_id, s.pk), {"started": 0, "finished": 0})
                     for s in scenarios

@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from scenarios.leadership import MAX_POINTS, Style
+from scenarios.leadership import MAX_POINTS, Style, is_best_fit
+from trainer.play.scoring import scaled
 
 VERSION = "1.0.3"
 DEFAULT_BASE_IRI = "https://golden-hour.example.org/xapi"
@@ -179,9 +180,9 @@ def answered(row: dict) -> dict:
                 "raw": row["points"],
                 "min": -MAX_POINTS,
                 "max": MAX_POINTS,
-                "scaled": row["points"] / MAX_POINTS,
+                "scaled": scaled(row["points"], 1),
             },
-            "success": row["style"] == row["best_style"],
+            "success": is_best_fit(row["points"]),
             "completion": True,
             "response": row["style"],
             "duration": iso_duration(row["response_ms"]),
@@ -220,10 +221,10 @@ def completed(row: dict) -> dict:
     decisions = row["decisions"] or 0
     maximum = MAX_POINTS * decisions
     points = row["points"] or 0
-    scaled = round(points / maximum, 4) if maximum else 0.0
+    share = round(scaled(points, decisions), 4)
     result: dict[str, object] = {
         "completion": True,
-        "success": scaled >= PASS_SCALED,
+        "success": share >= PASS_SCALED,
         "duration": iso_duration(
             (row["finished_at"] - row["started_at"]) / timedelta(milliseconds=1)
         ),
@@ -235,7 +236,7 @@ def completed(row: dict) -> dict:
         },
     }
     if maximum:
-        result["score"] = {"raw": points, "min": -maximum, "max": maximum, "scaled": scaled}
+        result["score"] = {"raw": points, "min": -maximum, "max": maximum, "scaled": share}
     return {
         "id": statement_id("completed", row["id"]),
         "actor": actor(row["user_id"], row["user__username"], row["user__email"], row["id"]),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -443,6 +444,12 @@ class Workshop(models.Model):
         )
 
 
+def majority_option(options: Iterable[Option], counts: dict[int, int]) -> Option:
+    """The action most of the room chose (``counts`` by option id); ties, and silence, go
+    to the better fit."""
+    return max(options, key=lambda o: (counts.get(o.pk, 0), o.points, -o.order))
+
+
 class Step(models.Model):
     """One decision the room played: when it opened, locked, was revealed, and where it led."""
 
@@ -505,10 +512,9 @@ class Step(models.Model):
         )
 
     def majority_option(self, counts: dict[int, int] | None = None) -> Option:
-        """The action most of the room chose; ties (and silence) go to the better fit."""
+        """The action most of the room chose (``majority_option``)."""
         counts = self.option_counts() if counts is None else counts
-        options = list(self.decision_point.options.select_related("next_point"))
-        return max(options, key=lambda o: (counts.get(o.pk, 0), o.points, -o.order))
+        return majority_option(self.decision_point.options.select_related("next_point"), counts)
 
     def branch(self, counts: dict[int, int] | None = None) -> tuple[Option, str]:
         """The action the story follows from here, and whose choice that is."""

@@ -7,10 +7,9 @@ at most four styles, four readiness levels or the handful of decisions played.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 
 from scenarios.leadership import (
     READINESS_PLAIN,
@@ -18,13 +17,15 @@ from scenarios.leadership import (
     Miss,
     Readiness,
     Style,
+    best_option,
     level,
     style_label,
 )
 from scenarios.models import DecisionPoint, Option
 from scenarios.order import lettered, room_seed, shown_order
 from trainer.play.models import Answer
-from trainer.workshops.models import Participant, Step, Workshop
+from trainer.play.scoring import Figures, counted, percent
+from trainer.workshops.models import Participant, Step, Workshop, majority_option
 
 REASONS_SHOWN = 4  # on the projector, beside the story of what happened
 REASONS_INCOMING = 6  # on the control screen, newest first
@@ -179,8 +180,8 @@ class AnswerKey:
 
 def answer_key(options: list[Option]) -> AnswerKey:
     """The best fit, lettered as the room sees it."""
-    letter, best = max(lettered(options), key=lambda pair: pair[1].points)
-    return AnswerKey(letter, best)
+    best = best_option(options)
+    return AnswerKey(next(letter for letter, o in lettered(options) if o == best), best)
 
 
 @dataclass(frozen=True)
@@ -278,8 +279,8 @@ def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
     point = step.decision_point
     result = tally(step)
     options = shown_order(point.options.select_related("next_point"), room_seed(step.workshop_id))
-    best = max(options, key=lambda option: option.points)
-    majority = max(options, key=lambda o: (result.by_option.get(o.pk, 0), o.points, -o.order))
+    best = best_option(options)
+    majority = majority_option(options, result.by_option)
     pick = next((o for o in options if o.pk == step.branch_pick_id), None)
     followed = pick or majority
     branches = [
@@ -310,33 +311,38 @@ def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
 
 @dataclass
 class StepSummary:
+    """One decision the room played, and the figures of its answers."""
+
     step: Step
-    answered: int
-    points: int
-    by_style: dict[str, int]
-    diagnosis_right: int
-    over: int
-    under: int
+    figures: Figures
     best_style: str
 
     @property
     def point(self) -> DecisionPoint:
         return self.step.decision_point
 
+    @property
+    def answered(self) -> int:
+        return self.figures.answers
+
+    @property
+    def by_style(self) -> dict[str, int]:
+        return self.figures.style_counts
+
     def share(self, count: int) -> int:
-        return round(100 * count / self.answered) if self.answered else 0
+        return percent(count, self.answered) or 0
 
     @property
     def best_share(self) -> int:
-        return self.share(self.by_style.get(self.best_style, 0))
+        return self.figures.best_fit_share or 0
 
     @property
     def diagnosis_share(self) -> int:
-        return self.share(self.diagnosis_right)
+        return self.figures.diagnosis_accuracy or 0
 
     @property
     def average_points(self) -> float | None:
-        return self.points / self.answered if self.answered else None
+        return self.figures.points / self.answered if self.answered else None
 
     @property
     def average_level(self) -> float | None:
@@ -354,26 +360,28 @@ class StepSummary:
 
     @property
     def habitual_miss(self) -> str:
-        if self.over + self.under < CONCLUSION_MIN:
+        """The room's habitual miss here, once there are enough misses to call it one."""
+        if self.figures.misses < CONCLUSION_MIN:
             return Miss.NONE
-        if self.over > self.under:
-            return Miss.OVER
-        if self.under > self.over:
-            return Miss.UNDER
-        return Miss.NONE
+        return self.figures.habitual_miss
+
+    @property
+    def miss_phrase(self) -> str:
+        return MISS_PHRASES.get(self.habitual_miss, "")
 
     @property
     def style_bars(self) -> list[Bar]:
         return [
-            Bar(
-                s.value,
-                s.label,
-                self.by_style.get(s.value, 0),
-                self.share(self.by_style.get(s.value, 0)),
-                s.value == self.best_style,
-            )
-            for s in Style
+            Bar(row.code, row.name, row.count, row.share, row.code == self.best_style)
+            for row in self.figures.style_rows()
         ]
+
+
+# How the screens name a room's habitual miss on one decision.
+MISS_PHRASES = {
+    Miss.OVER: "most misses were too directive",
+    Miss.UNDER: "most misses gave too little direction",
+}
 
 
 @dataclass
@@ -412,77 +420,43 @@ class Summary:
 
     @property
     def best_fit_share(self) -> int:
-        total = self.total_answers
-        best = sum(s.by_style.get(s.best_style, 0) for s in self.steps)
-        return round(100 * best / total) if total else 0
+        return percent(sum(s.figures.best_fit for s in self.steps), self.total_answers) or 0
 
 
 def summary(workshop: Workshop) -> Summary:
-    """Four queries: the steps, the best fits, the answers grouped by step and style, the joined."""
+    """Four queries: the steps, their options, the answers' figures per decision, the joined."""
     steps = list(
-        workshop.steps.select_related("decision_point", "followed_option").order_by("number")
+        workshop.steps.select_related("decision_point", "followed_option")
+        .prefetch_related("decision_point__options")
+        .order_by("number")
     )
     point_ids = [step.decision_point_id for step in steps]
-    # Every option of the points played, best first; keep the first per point.
-    best_styles: dict[int, str] = {}
-    for point_id, style in (
-        Option.objects.filter(decision_point_id__in=point_ids)
-        .order_by("decision_point_id", "-points")
-        .values_list("decision_point_id", "style")
-    ):
-        best_styles.setdefault(point_id, style)
-    rows = (
-        Answer.objects.filter(
+    per_point = {
+        row["decision_point"]: row
+        for row in Answer.objects.filter(
             attempt__workshop_participant__workshop=workshop, decision_point_id__in=point_ids
         )
-        .values("decision_point", "style")
-        .annotate(
-            n=Count("id"),
-            pts=Sum("points"),
-            right=Count("id", filter=Q(diagnosis_off=0)),
-            over=Count("id", filter=Q(miss=Miss.OVER)),
-            under=Count("id", filter=Q(miss=Miss.UNDER)),
-        )
-    )
-    grouped: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        grouped[row["decision_point"]].append(row)
+        .values("decision_point")
+        .annotate(**counted())
+        .order_by()
+    }
     summaries = []
     for step in steps:
-        point_rows = grouped.get(step.decision_point_id, [])
-        summaries.append(
-            StepSummary(
-                step=step,
-                answered=sum(r["n"] for r in point_rows),
-                points=sum(r["pts"] or 0 for r in point_rows),
-                by_style={r["style"]: r["n"] for r in point_rows},
-                diagnosis_right=sum(r["right"] for r in point_rows),
-                over=sum(r["over"] for r in point_rows),
-                under=sum(r["under"] for r in point_rows),
-                best_style=best_styles.get(step.decision_point_id, ""),
-            )
-        )
+        best = best_option(step.decision_point.options.all())
+        figures = Figures.of(per_point.get(step.decision_point_id))
+        summaries.append(StepSummary(step=step, figures=figures, best_style=best.style))
     return Summary(steps=summaries, joined=joined_count(workshop))
 
 
 @dataclass
 class ParticipantRow:
     participant: Participant
-    answered: int
-    points: int
-    best_fits: int
-    diagnosis_right: int
+    figures: Figures
 
 
 def participant_rows(workshop: Workshop) -> list[ParticipantRow]:
     """For the facilitator's results page only: one aggregate query over the room."""
     rows = workshop.participants.annotate(
-        answered=Count("attempt__answers"),
-        total=Sum("attempt__answers__points"),
-        best=Count("attempt__answers", filter=Q(attempt__answers__points=2)),
-        right=Count("attempt__answers", filter=Q(attempt__answers__diagnosis_off=0)),
+        **{f"n_{name}": value for name, value in counted("attempt__answers__").items()}
     ).order_by("joined_at", "pk")
-    return [
-        ParticipantRow(p, p.answered, p.total or 0, p.best, p.right)
-        for p in rows  # one row per participant: the page's size, not its query count
-    ]
+    return [ParticipantRow(p, Figures.of(p, prefix="n_")) for p in rows]

@@ -32,14 +32,15 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from scenarios.cache import in_scenario
-from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Readiness, Style
+from scenarios.leadership import READINESS_PLAIN, Readiness, best_option
 from scenarios.models import DecisionPoint
 from scenarios.order import lettered, room_seed, shown_order
 from trainer.links import absolute_url
-from trainer.play.debrief import debrief_for
+from trainer.play.debrief import debrief_for, miss_reading
+from trainer.play.feedback import feedback_for
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
-from trainer.play.scoring import score, style_names
+from trainer.play.scoring import figures
 from trainer.rows import Scalar
 from trainer.throttle import limits
 from trainer.workshops import charts, codes, export, room
@@ -588,10 +589,9 @@ def _participant_context(
     if step is not None and workshop.status == Status.OPEN:
         context["seconds_left"] = step.seconds_left()
     if workshop.status == Status.ENDED:
-        answers = list(participant.attempt.answers.all())
-        result = score(answers)
+        result = figures(participant.attempt.answers.all())
         context["score"] = result
-        context["primary_styles"] = style_names(result.primary_styles)
+        context["miss_reading"] = miss_reading(result)
         context["debrief_url"] = reverse("workshops:debrief", args=[debrief_token(participant)])
         context["poll"] = False
         return context
@@ -610,12 +610,11 @@ def _participant_context(
     if workshop.status == Status.OPEN and answer is None:
         context["form"] = form or AnswerForm(point, options=_options_of(workshop, point))
     if workshop.status == Status.REVEALED:
-        best = max(_options_of(workshop, point), key=lambda option: option.points)
-        context["best"] = best
-        context["best_style_plain"] = STYLE_PLAIN[best.style]
+        options = _options_of(workshop, point)
+        context["best"] = best_option(options)
         context["readiness_plain"] = READINESS_PLAIN[point.readiness]
         if answer is not None:
-            context["answer_style"] = Style(answer.style).label
+            context["fb"] = feedback_for(answer, point, options, timed=False, heading_level=2)
     return context
 
 
