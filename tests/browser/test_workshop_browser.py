@@ -147,14 +147,14 @@ def test_a_whole_workshop_with_a_branch_and_the_reveal(
     audit(control)
     screenshot(control, "workshop-control-reveal")
 
-    # Each phone shows its own feedback.
-    expect(phones[0].get_by_role("heading", name="You chose S1 Directing")).to_be_visible(
+    # Each phone shows its own feedback, as a trainee playing alone would read it.
+    expect(phones[0].get_by_role("heading", name="Your action: S1 Directing")).to_be_visible(
         timeout=WAIT
     )
-    expect(phones[1].get_by_role("heading", name="You chose S3 Supporting")).to_be_visible(
+    expect(phones[1].get_by_role("heading", name="Your action: S3 Supporting")).to_be_visible(
         timeout=WAIT
     )
-    expect(phones[1].get_by_text("The best fit: S1 Directing")).to_be_visible()
+    expect(phones[1].get_by_role("heading", name="The best fit: S1 Directing")).to_be_visible()
     expect(phones[1].locator("main")).not_to_contain_text("Ana")
     audit(phones[1])
     screenshot(phones[1], "workshop-participant-feedback-phone")
@@ -234,6 +234,11 @@ def test_a_whole_workshop_with_a_branch_and_the_reveal(
     assert text.count("\n") == 1 + 3 * 3  # the header, then 3 people x 3 decisions
     assert "They know the job" in text
 
+    # The People page: who came, and what each answered.
+    control.goto(f"/workshops/{workshop.pk}/people/")
+    expect(control.get_by_role("heading", name="People in the room")).to_be_visible()
+    audit(control)
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_participant_without_javascript_can_take_part(
@@ -258,7 +263,7 @@ def test_a_participant_without_javascript_can_take_part(
 
     workshop.reveal()
     page.get_by_role("link", name="Refresh").click()
-    expect(page.get_by_role("heading", name="You chose S1 Directing")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your action: S1 Directing")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
