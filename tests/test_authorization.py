@@ -149,7 +149,7 @@ POST_MATRIX: dict[str, tuple[int, ...]] = {
     "/workshops/{workshop}/again/": (302, 404, 404, 302, 303, 404, 303),
     "/play/{open}/answer/": (404, 303, 404, 404, 404, 404, 404),
     "/play/{open}/continue/": (404, 303, 404, 404, 404, 404, 404),
-    "/workshops/{workshop}/": (302, 404, 404, 302, 303, 404, 303),
+    "/workshops/{workshop}/": (302, 404, 404, 302, 422, 404, 422),
     "/workshops/{workshop}/people/": (302, 404, 404, 302, 422, 404, 422),
     "/me/delete/": (302, 400, 400, 302, 400, 400, 400),
     "/cohorts/{cohort}/invite/": (302, 404, 404, 302, 302, 404, 302),

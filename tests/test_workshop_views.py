@@ -268,6 +268,20 @@ def test_the_control_screen_walks_a_whole_workshop(host, workshop):
     assert "hx-trigger" not in text  # polling stops
 
 
+def test_a_refused_or_unreadable_action_says_so_with_a_4xx_and_changes_nothing(host, workshop):
+    # Lock before anything is open: refused, because the room is not where the form thought.
+    response = host.post(_control(workshop), {"action": "lock", "step": 0}, headers=HX)
+    assert response.status_code == 409
+    assert "<html" not in _text(response) and "message-error" in _text(response)
+    page = host.post(_control(workshop), {"action": "lock", "step": 0})
+    assert page.status_code == 409 and "<html" in _text(page) and "message-error" in _text(page)
+    # An action no button sends.
+    response = host.post(_control(workshop), {"action": "explode", "step": 0}, headers=HX)
+    assert response.status_code == 422
+    assert "That action could not be read" in _text(response)
+    assert _fresh(workshop).status == Status.LOBBY
+
+
 def test_control_actions_answer_htmx_with_the_new_screen(host, workshop):
     response = host.post(_control(workshop), {"action": "open", "step": 0}, headers=HX)
     assert response.status_code == 200
@@ -1018,7 +1032,7 @@ def test_a_reason_of_another_workshop_cannot_be_hidden(host, workshop, small_sce
     _act(host, workshop, "open")
     answer = Answer.objects.get(reason="Mine")
     response = _act(host, workshop, "hide", answer=answer.pk)
-    assert response.status_code == 303
+    assert response.status_code == 409  # refused: that reason is not in this room
     answer.refresh_from_db()
     assert not answer.reason_hidden
 

@@ -98,15 +98,6 @@
   var countdowns = document.querySelectorAll("[data-countdown]");
   for (var i = 0; i < countdowns.length; i++) startCountdown(countdowns[i]);
 
-  // An answer the server could not accept comes back as 422 with the form and its
-  // messages: show it in place, as the page would without JavaScript.
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr && event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   // The printable debrief offers a Print button once JavaScript can press it.
   var printButtons = document.querySelectorAll("[data-print]");
   for (var j = 0; j < printButtons.length; j++) {

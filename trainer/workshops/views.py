@@ -276,21 +276,24 @@ def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login(request)
     workshop = _timed(_workshop_for(request, pk))
-    notice = None
+    notice, status = None, 200
     if request.method == "POST":
         form = ControlForm(request.POST)
         if not form.is_valid():
             notice = ("error", "That action could not be read. Use the buttons on this screen.")
+            status = 422
         else:
             try:
                 notice = ("success", _act(workshop, form))
             except WorkshopRefused as refused:
-                notice = ("error", refused.message)
+                notice, status = ("error", refused.message), 409  # the room is not where it was
         if not fragment:
             getattr(messages, notice[0])(request, notice[1])
-            return HttpResponseRedirect(workshop.get_absolute_url(), status=303)
+            if status == 200:
+                return HttpResponseRedirect(workshop.get_absolute_url(), status=303)
+            notice = None  # a whole page shows it with the other messages
         workshop = _fresh(pk)
-    return _render_live(
+    response = _render_live(
         request,
         "workshops/control.html",
         "control",
@@ -298,6 +301,10 @@ def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         workshop,
         {**_control_context(request, workshop), "notice": notice},
     )
+    # A refused or unreadable action changed nothing, and says so (htmx swaps 409 and 422
+    # in, as base.html's htmx-config asks).
+    response.status_code = status
+    return response
 
 
 @require_POST
