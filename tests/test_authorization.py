@@ -62,6 +62,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/me/delete/": (302, 200, 200, 302, 200, 200, 200),
     "/cohorts/": (302, 404, 404, 302, 200, 200, 200),
     "/cohorts/join/{token}/": (200, 200, 200, 200, 200, 200, 200),  # asks to log in first
+    # A co-lead's invitation: an offer to facilitators (X leads already), refused to others.
+    "/cohorts/lead/{lead}/": (200, 403, 403, 200, 302, 200, 200),
     "/cohorts/{cohort}/": (302, 404, 404, 302, 200, 404, 200),
     "/cohorts/{cohort}/invite/": (302, 405, 405, 302, 405, 405, 405),
     "/cohorts/{cohort}/leads/": (302, 405, 405, 302, 405, 405, 405),
@@ -124,6 +126,7 @@ def world(small_scenario, trainee, other_trainee, facilitator, other_facilitator
         "cohort": cohort.pk,
         "member": trainee.pk,
         "token": cohort.invite_token(),
+        "lead": cohort.lead_token(),
         "uid": "MQ",
         "reset": "nope-0",
         "debrief": debrief_token(Participant.objects.get(workshop=workshop)),
@@ -155,6 +158,8 @@ POST_MATRIX: dict[str, tuple[int, ...]] = {
     "/cohorts/{cohort}/invite/": (302, 404, 404, 302, 302, 404, 302),
     "/cohorts/{cohort}/leads/": (302, 404, 404, 302, 302, 404, 302),
     "/cohorts/{cohort}/workshops/": (302, 404, 404, 302, 302, 404, 302),
+    # Accepting a co-lead invitation: facilitators only (Y and staff accept; X leads already).
+    "/cohorts/lead/{lead}/": (200, 403, 403, 200, 302, 302, 302),
     # X removes the member; staff, coming after, finds no such member any more.
     "/cohorts/{cohort}/members/{member}/remove/": (302, 404, 404, 302, 302, 404, 404),
 }

@@ -385,15 +385,58 @@ def test_removing_a_member(
     assert sum(CohortDayTally.objects.values_list("answers", flat=True)) == 3
 
 
-def test_adding_a_co_facilitator(client, cohort, facilitator, other_facilitator, trainee):
+def test_a_co_lead_is_invited_by_a_link_and_accepts_it_themselves(
+    client, cohort, facilitator, other_facilitator, trainee
+):
     client.force_login(facilitator)
-    url = reverse("progress:cohort_facilitator", args=[cohort.pk])
-    response = client.post(url, {"username": trainee.username}, follow=True)
-    assert "No facilitator is called" in response.content.decode()
-    client.post(url, {"username": other_facilitator.username})
-    assert set(cohort.facilitators.all()) == {facilitator, other_facilitator}
+    page = client.get(dashboard(cohort))
+    link = page.context["lead_url"].removeprefix("http://testserver")
+    # The page names no other facilitator, and no form takes a username any more.
+    assert other_facilitator.username not in page.content.decode()
+
     client.force_login(other_facilitator)
+    offer = client.get(link)
+    assert offer.status_code == 200 and "Accept and lead the cohort" in offer.content.decode()
+    assert set(cohort.facilitators.all()) == {facilitator}  # opening it changes nothing
+    client.post(link)
+    assert set(cohort.facilitators.all()) == {facilitator, other_facilitator}
     assert client.get(dashboard(cohort)).status_code == 200
+
+    # Someone who is not a facilitator cannot use the link to become a lead.
+    client.force_login(trainee)
+    assert client.get(link).status_code == 403
+    assert client.post(link).status_code == 403
+    assert not cohort.facilitators.filter(pk=trainee.pk).exists()
+
+
+def test_a_withdrawn_co_lead_link_stops_working(client, cohort, facilitator, other_facilitator):
+    client.force_login(facilitator)
+    link = client.get(dashboard(cohort)).context["lead_url"].removeprefix("http://testserver")
+    url = reverse("progress:cohort_facilitator", args=[cohort.pk])
+    client.post(url, {"action": "renew"})
+    client.force_login(other_facilitator)
+    response = client.post(link)
+    assert response.status_code == 410 and "withdrawn" in response.content.decode()
+    assert set(cohort.facilitators.all()) == {facilitator}
+
+
+def test_a_lead_can_remove_a_co_lead_or_step_down_but_never_the_last(
+    client, cohort, facilitator, other_facilitator
+):
+    url = reverse("progress:cohort_facilitator", args=[cohort.pk])
+    client.force_login(facilitator)
+    alone = client.post(url, {"action": "remove", "lead": facilitator.pk}, follow=True)
+    assert "at least one training lead" in alone.content.decode()
+    assert set(cohort.facilitators.all()) == {facilitator}
+    cohort.facilitators.add(other_facilitator)
+    client.post(url, {"action": "remove", "lead": other_facilitator.pk})
+    assert set(cohort.facilitators.all()) == {facilitator}
+    cohort.facilitators.add(other_facilitator)
+    response = client.post(url, {"action": "remove", "lead": facilitator.pk})
+    assert response["Location"] == reverse("progress:cohorts")
+    assert set(cohort.facilitators.all()) == {other_facilitator}
+    # The one who left sees the cohort no more.
+    assert client.get(dashboard(cohort)).status_code == 404
 
 
 def test_an_attempt_deleted_elsewhere_marks_the_cohort_for_a_recount(

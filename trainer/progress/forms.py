@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from scenarios.models import Scenario
 from trainer.progress.models import Cohort
-from trainer.workshops.facilitators import is_facilitator
 
 MAX_RANGE_DAYS = 3660
 
@@ -107,23 +105,30 @@ class CohortForm(forms.ModelForm):
         return name
 
 
-class CoFacilitatorForm(forms.Form):
-    username = forms.CharField(label="Username of another facilitator", max_length=150)
+class LeadForm(forms.Form):
+    """On the cohort page: withdraw the link that invites a co-lead, or take a lead off."""
+
+    RENEW = "renew"
+    REMOVE = "remove"
+    action = forms.ChoiceField(
+        choices=[(RENEW, "Withdraw the link"), (REMOVE, "Remove a lead")],
+        error_messages={"required": "Choose what to do.", "invalid_choice": "Choose what to do."},
+    )
+    lead = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "That person does not lead this cohort."},
+    )
 
     def __init__(self, cohort: Cohort, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.cohort = cohort
+        self.fields["lead"].queryset = cohort.facilitators.all()
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None or not is_facilitator(user):
-            raise forms.ValidationError(
-                f"No facilitator is called {username!r}. They need a facilitator account first."
-            )
-        if self.cohort.facilitators.filter(pk=user.pk).exists():
-            raise forms.ValidationError(f"{username} already leads this cohort.")
-        return user
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") == self.REMOVE and data.get("lead") is None and not self.errors:
+            raise forms.ValidationError("Choose the lead to remove.")
+        return data
 
 
 class DeleteDataForm(forms.Form):

@@ -11,12 +11,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 INVITE_SALT = "progress.cohort-invite"
+LEAD_SALT = "progress.cohort-lead"
 DEFAULT_INVITE_DAYS = 14
 
 
@@ -35,6 +37,14 @@ class InviteError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+        self.message = message
+
+
+class LeadRefused(Exception):
+    """A change to a cohort's leads that cannot be made. ``message`` is for the lead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
         self.message = message
 
 
@@ -69,6 +79,11 @@ class Cohort(models.Model):
         default=new_invite_nonce,
         help_text="Changing it withdraws every invitation link issued so far.",
     )
+    lead_nonce = models.CharField(
+        max_length=24,
+        default=new_invite_nonce,
+        help_text="Changing it withdraws the link that invites another facilitator to lead.",
+    )
     tallies_stale = models.BooleanField(
         default=False,
         help_text="Set when its figures need recounting from the answers "
@@ -86,13 +101,21 @@ class Cohort(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("progress:cohort", args=[self.pk])
 
-    # Invitations: a signed, timestamped token naming the cohort and its current nonce.
+    # Invitations: a signed, timestamped token naming the cohort and its current nonce. One
+    # link invites learners to join; another invites a facilitator to lead it too (they
+    # accept, or not: nobody is made a lead without saying yes).
 
     def invite_token(self) -> str:
         return signing.dumps({"c": self.pk, "n": self.invite_nonce}, salt=INVITE_SALT)
 
     def invite_path(self) -> str:
         return reverse("progress:join", args=[self.invite_token()])
+
+    def lead_token(self) -> str:
+        return signing.dumps({"c": self.pk, "n": self.lead_nonce}, salt=LEAD_SALT)
+
+    def lead_path(self) -> str:
+        return reverse("progress:lead", args=[self.lead_token()])
 
     def invite_expires_at(self, now: datetime | None = None) -> datetime:
         return (now or timezone.now()) + invite_max_age()
@@ -101,33 +124,53 @@ class Cohort(models.Model):
         self.invite_nonce = new_invite_nonce()
         self.save(update_fields=["invite_nonce"])
 
+    def renew_lead_invite(self) -> None:
+        self.lead_nonce = new_invite_nonce()
+        self.save(update_fields=["lead_nonce"])
+
     @classmethod
-    def from_invite(cls, token: str) -> Cohort:
-        """The cohort an invitation token names, or ``InviteError`` saying what is wrong."""
+    def from_invite(cls, token: str, *, lead: bool = False) -> Cohort:
+        """The cohort an invitation token names (to join it, or with ``lead`` to lead it),
+        or ``InviteError`` saying what is wrong."""
+        who = "the cohort's training lead" if lead else "your training lead"
         try:
-            data = signing.loads(token, salt=INVITE_SALT, max_age=invite_max_age())
+            data = signing.loads(
+                token, salt=LEAD_SALT if lead else INVITE_SALT, max_age=invite_max_age()
+            )
         except signing.SignatureExpired:
             raise InviteError(
-                "expired",
-                "This invitation has expired. Ask your training lead for a new link.",
+                "expired", f"This invitation has expired. Ask {who} for a new link."
             ) from None
         except signing.BadSignature:
             raise InviteError(
                 "invalid",
                 "This invitation link is not valid: it may have been cut short or changed. "
-                "Copy the whole link again, or ask your training lead for a new one.",
+                f"Copy the whole link again, or ask {who} for a new one.",
             ) from None
         if not isinstance(data, dict):
             raise InviteError("invalid", "This invitation link is not valid.")
         cohort = cls.objects.filter(pk=data.get("c")).first()
         if cohort is None:
             raise InviteError("gone", "The cohort this invitation was for no longer exists.")
-        if data.get("n") != cohort.invite_nonce:
+        if data.get("n") != (cohort.lead_nonce if lead else cohort.invite_nonce):
             raise InviteError(
-                "withdrawn",
-                "This invitation was withdrawn by the training lead. Ask them for the new link.",
+                "withdrawn", f"This invitation was withdrawn. Ask {who} for the new link."
             )
         return cohort
+
+    def stop_leading(self, user) -> None:
+        """Take ``user`` off the cohort's leads; a cohort always keeps at least one."""
+        with transaction.atomic():
+            leads = list(
+                get_user_model().objects.select_for_update().filter(facilitated_cohorts=self)
+            )
+            if user not in leads:
+                raise LeadRefused(f"{user.get_username()} does not lead this cohort.")
+            if len(leads) == 1:
+                raise LeadRefused(
+                    "A cohort needs at least one training lead: invite another before you leave."
+                )
+            self.facilitators.remove(user)
 
     def is_led_by(self, user) -> bool:
         if not user.is_authenticated:

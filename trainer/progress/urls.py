@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/delete/", views.me_delete, name="me_delete"),
     path("cohorts/", views.cohort_list, name="cohorts"),
     path("cohorts/join/<str:token>/", views.join, name="join"),
+    path("cohorts/lead/<str:token>/", views.lead, name="lead"),
     path("cohorts/<int:pk>/", views.cohort_dashboard, name="cohort"),
     path("cohorts/<int:pk>/invite/", views.cohort_invite, name="cohort_invite"),
     path("cohorts/<int:pk>/leads/", views.cohort_facilitator, name="cohort_facilitator"),

@@ -22,13 +22,13 @@ from trainer.play.models import Answer, Attempt, Mode
 from trainer.play.scoring import Figures, adaptability_expression, counted
 from trainer.progress import charts, exports, privacy, stats, tallies
 from trainer.progress.forms import (
-    CoFacilitatorForm,
     CohortForm,
     DeleteDataForm,
+    LeadForm,
     PageForm,
     ScopeForm,
 )
-from trainer.progress.models import Cohort, InviteError, Membership
+from trainer.progress.models import Cohort, InviteError, LeadRefused, Membership
 from trainer.progress.workshop_links import WorkshopLinkForm, tied_workshops
 from trainer.workshops.facilitators import is_facilitator
 
@@ -293,7 +293,7 @@ def cohort_dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         invite_url=absolute_url(request, cohort.invite_path()),
         invite_expires=cohort.invite_expires_at(),
         facilitators=cohort.facilitators.order_by("username"),
-        facilitator_form=CoFacilitatorForm(cohort),
+        lead_url=absolute_url(request, cohort.lead_path()),
         workshops=tied_workshops(cohort),
         workshop_form=WorkshopLinkForm(cohort, request.user),
     )
@@ -312,16 +312,52 @@ def cohort_invite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cohort_facilitator(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Withdraw the co-lead link, or take a lead off the cohort (yourself included)."""
     cohort = _cohort_for(request, pk)
-    form = CoFacilitatorForm(cohort, request.POST)
-    if form.is_valid():
-        user = form.cleaned_data["username"]
-        cohort.facilitators.add(user)
-        messages.success(request, f"{user.get_username()} now leads this cohort too.")
-    else:
-        for error in form.errors.get("username", []):
-            messages.error(request, error)
-    return redirect(reverse("progress:cohort", args=[cohort.pk]) + "#leads")
+    form = LeadForm(cohort, request.POST)
+    back = redirect(reverse("progress:cohort", args=[cohort.pk]) + "#leads")
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return back
+    if form.cleaned_data["action"] == LeadForm.RENEW:
+        cohort.renew_lead_invite()
+        messages.success(request, "The old link for co-leads no longer works. Here is a new one.")
+        return back
+    lead = form.cleaned_data["lead"]
+    try:
+        cohort.stop_leading(lead)
+    except LeadRefused as refused:
+        messages.error(request, refused.message)
+        return back
+    if lead == request.user:
+        messages.success(request, f"You no longer lead “{cohort.name}”.")
+        return redirect("progress:cohorts")
+    messages.success(request, f"{lead.get_username()} no longer leads this cohort.")
+    return back
+
+
+@require_http_methods(["GET", "POST"])
+def lead(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """A facilitator invited to lead a cohort too: say what it means; accept on POST."""
+    try:
+        cohort = Cohort.from_invite(token, lead=True)
+    except InviteError as problem:
+        status = 410 if problem.code in {"expired", "withdrawn", "gone"} else 400
+        return render(request, "progress/lead.html", {"problem": problem}, status=status)
+    context = {"cohort": cohort, "leads": cohort.facilitators.order_by("username")}
+    if not request.user.is_authenticated:
+        return render(request, "progress/lead.html", context)
+    if cohort.facilitators.filter(pk=request.user.pk).exists():
+        return redirect(cohort)
+    if not is_facilitator(request.user):
+        context["not_facilitator"] = True
+        return render(request, "progress/lead.html", context, status=403)
+    if request.method == "POST":
+        cohort.facilitators.add(request.user)
+        messages.success(request, f"You now lead “{cohort.name}” too.")
+        return redirect(cohort)
+    return render(request, "progress/lead.html", context)
 
 
 @login_required
