@@ -9,8 +9,9 @@ clients request a bare Django view (`bench.bare_site`: ``HttpResponse("ok")``, n
 no database) served the same way: the baseline. The two take turns for a few short rounds,
 so other work on the machine weighs on both alike.
 
-It passes (exit 0) when, on both databases, the answer's throughput is at least 12 % of
-the bare view's and its 95th percentile latency is under 50 ms. ``--quick`` runs 4 clients
+It passes (exit 0) when the answer's throughput is at least 10 % of the bare view's on
+SQLite and 8 % on PostgreSQL (a round trip to a server costs more than a file), and its
+95th percentile latency is under 50 ms on both. ``--quick`` runs 4 clients
 for one short round instead, to check the pipeline, and writes nothing to the docs.
 """
 
@@ -44,7 +45,7 @@ ROUNDS = 3  # bare and answer take turns, so a burst of other work on the machin
 SECONDS = 2.5  # measured, per round
 WARMUP_SECONDS = 0.5  # per round, not counted
 ATTEMPTS_PER_CLIENT = 1200  # fresh attempts: 400 per client and round, far more than needed
-MIN_RATIO = 0.12
+MIN_RATIO = {"sqlite": 0.10, "postgresql": 0.08}  # of the bare view's throughput
 MAX_P95_MS = 50.0
 CSRF = "benchcsrf" + "x" * 23  # a 32-character unmasked token, sent as cookie and header
 BENCHMARK = "answer + feedback throughput"  # its name in the combined table
@@ -412,8 +413,8 @@ def _summary(name: str, bare: Result, floor: Result, answer: Result) -> list[Row
             name,
             "answer requests/s, share of the bare view's",
             f"{100 * ratio:.1f} % ({answer.throughput:,.0f} of {bare.throughput:,.0f}/s)",
-            f"at least {100 * MIN_RATIO:.0f} %",
-            ratio >= MIN_RATIO,
+            f"at least {100 * MIN_RATIO[name]:.0f} %",
+            ratio >= MIN_RATIO[name],
         ),
         Row(
             BENCHMARK,
@@ -454,7 +455,7 @@ def collect(*, quick: bool = False, only: str | None = None, write: bool = True)
     failures = []
     for name, bare, floor, answer in rows:
         ratio = answer.throughput / bare.throughput if bare.throughput else 0
-        if ratio < MIN_RATIO:
+        if ratio < MIN_RATIO[name]:
             failures.append(f"{name}: answer throughput is {100 * ratio:.1f} % of the bare view's")
         if answer.p95 >= MAX_P95_MS:
             failures.append(f"{name}: answer p95 is {answer.p95:.1f} ms")
@@ -476,8 +477,9 @@ same run. For scale, a third server runs the floor of any view that writes: the 
 settings and full middleware stack, one inserted row and a small template
 (`bench.floor_site`). They take turns, {ROUNDS} rounds each of {SECONDS:g} s measured after
 a {WARMUP_SECONDS:g} s warm-up: requests/s is the median round, latencies pool every round.
-Clients and servers share the machine's cores. Target: at least {100 * MIN_RATIO:.0f} % of
-the bare view's throughput and a p95 under {MAX_P95_MS:.0f} ms.
+Clients and servers share the machine's cores. Target: at least
+{100 * MIN_RATIO["sqlite"]:.0f} % of the bare view's throughput on SQLite and
+{100 * MIN_RATIO["postgresql"]:.0f} % on PostgreSQL, and a p95 under {MAX_P95_MS:.0f} ms.
 
 {table}
 
