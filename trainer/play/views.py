@@ -23,11 +23,11 @@ from scenarios.cache import ordered_options, point_with_options
 from scenarios.models import DecisionPoint, Option, Scenario
 from scenarios.order import shown_order
 from scenarios.views import published_with_counts
+from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.debrief import debrief_for
 from trainer.play.feedback import feedback_for
 from trainer.play.forms import AnswerForm, StartForm, posted_point_key
 from trainer.play.guests import guest_token, owns
-from trainer.play.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
 from trainer.play.panels import start_panel
 

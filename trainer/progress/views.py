@@ -16,8 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from scenarios.leadership import Miss
 from scenarios.models import Scenario
+from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.links import absolute_url
-from trainer.play.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.models import Answer, Attempt, Mode
 from trainer.progress import charts, exports, privacy, stats, tallies
 from trainer.progress.forms import (

@@ -35,6 +35,7 @@ from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Readiness, Style
 from scenarios.models import DecisionPoint
 from scenarios.order import lettered, room_seed, shown_order
+from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.links import absolute_url
 from trainer.play.debrief import debrief_for
 from trainer.play.forms import AnswerForm
@@ -52,9 +53,7 @@ from trainer.workshops.forms import (
 )
 from trainer.workshops.live import (
     POLL_SECONDS,
-    HtmxHttpRequest,
     finish,
-    is_fragment,
     not_modified,
     poller_headers,
     screen_etag,
@@ -74,7 +73,7 @@ SESSION_KEY = "workshop_participants"  # {str(workshop id): participant id}
 
 
 def _login(request: HtmxHttpRequest) -> HttpResponse:
-    if is_fragment(request):
+    if wants_fragment(request):
         return HttpResponseClientRedirect(f"{LOGIN_PATH}?{urlencode({'next': request.path})}")
     return redirect_to_login(request.get_full_path(), LOGIN_PATH)
 
@@ -267,7 +266,7 @@ def _fresh(pk: int) -> Workshop:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    fragment = is_fragment(request)
+    fragment = wants_fragment(request)
     if request.method == "GET" and fragment:
         response = _poll_304(request, "control", pk, "revision")
         if response is not None:
@@ -364,7 +363,7 @@ def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_GET
 def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    if is_fragment(request):
+    if wants_fragment(request):
         response = _poll_304(request, "present", pk, "revision")
         if response is not None:
             return response
@@ -622,7 +621,7 @@ def _participant_context(
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    fragment = is_fragment(request)
+    fragment = wants_fragment(request)
     if request.method == "GET" and fragment:
         response = _poll_304(request, "participant", pk, "stage")
         if response is not None:
@@ -747,9 +746,9 @@ def _render_live(
     etag = screen_etag(request, screen, workshop.pk, version)
     context["poll_headers"] = poller_headers(etag)
     context["poll_seconds"] = POLL_SECONDS
-    context["fragment"] = is_fragment(request)
-    if is_fragment(request):
+    context["fragment"] = wants_fragment(request)
+    if wants_fragment(request):
         response = render(request, f"{template}#screen", context)
     else:
         response = render(request, template, context)
-    return finish(response, etag if is_fragment(request) else None)
+    return finish(response, etag if wants_fragment(request) else None)
