@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from scenarios.models import Scenario
+from trainer.accounts.roles import is_facilitator
 from trainer.progress.models import Cohort
-from trainer.workshops.facilitators import is_facilitator
 
 MAX_RANGE_DAYS = 3660
 

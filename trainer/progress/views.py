@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from scenarios.leadership import Miss
 from scenarios.models import Scenario
+from trainer.accounts.roles import is_facilitator
 from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.links import absolute_url
 from trainer.play.models import Answer, Attempt, Mode
@@ -29,7 +30,6 @@ from trainer.progress.forms import (
 )
 from trainer.progress.models import Cohort, InviteError, Membership
 from trainer.progress.workshop_links import WorkshopLinkForm, tied_workshops
-from trainer.workshops.facilitators import is_facilitator
 
 ATTEMPTS_PER_PAGE = 10
 MEMBERS_PER_PAGE = 25
