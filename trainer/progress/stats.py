@@ -29,7 +29,7 @@ from django.utils import timezone
 from scenarios.leadership import MAX_POINTS, Miss, Readiness, Style
 from trainer.play.models import Answer, Attempt
 from trainer.play.scoring import SECONDARY_MINIMUM
-from trainer.progress.models import TALLY_COUNTS
+from trainer.progress.models import TALLY_COUNTS, CohortDayTally
 
 STYLE_FIELDS = {Style.S1: "s1", Style.S2: "s2", Style.S3: "s3", Style.S4: "s4"}
 
@@ -339,8 +339,6 @@ class Scope:
     scenario: object | None = None
 
     def tallies(self, cohort) -> QuerySet:
-        from trainer.progress.models import CohortDayTally
-
         rows = CohortDayTally.objects.filter(cohort=cohort)
         if self.start:
             rows = rows.filter(day__gte=self.start)

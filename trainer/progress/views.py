@@ -27,9 +27,10 @@ from trainer.progress.forms import (
     DeleteDataForm,
     PageForm,
     ScopeForm,
+    WorkshopLinkForm,
 )
 from trainer.progress.models import Cohort, InviteError, Membership
-from trainer.progress.workshop_links import WorkshopLinkForm, tied_workshops
+from trainer.progress.workshop_links import tied_workshops
 
 ATTEMPTS_PER_PAGE = 10
 MEMBERS_PER_PAGE = 25
