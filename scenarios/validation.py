@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios import guessability, yaml_lines
+from scenarios import guessability, sources, yaml_lines
 from scenarios.leadership import POINTS, Readiness, Style, best_style, level
 from scenarios.models import Phase, Provenance
 from scenarios.specs import OptionSpec, PointSpec, ScenarioSpec
@@ -488,6 +488,9 @@ def validate_files(paths: list[Path] | None = None) -> Report:
     report.errors.extend(
         f"{SET_LABEL}: guessability: {problem}" for problem in report.guessing_set.problems
     )
+    # The sources every scenario cites from: a broken entry would break its pages.
+    text = sources.SOURCES_FILE.read_text(encoding="utf-8")
+    report.errors.extend(sources.read(text, display_path(sources.SOURCES_FILE))[1])
     return report
 
 

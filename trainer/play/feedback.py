@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from scenarios.leadership import BEHAVIOUR, READINESS_PLAIN, STYLE_PLAIN, Miss, Readiness, Style
 from scenarios.models import DecisionPoint, Option
+from scenarios.sources import Source, sources_for
 from trainer.play.models import Answer
-from trainer.play.sources import Source, sources_for
 
 VERDICTS = {
     2: ("Best fit", "good"),
