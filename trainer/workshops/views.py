@@ -35,6 +35,7 @@ from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, STYLE_PLAIN, Readiness, Style
 from scenarios.models import DecisionPoint
 from scenarios.order import lettered, room_seed, shown_order
+from trainer import charts
 from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.links import absolute_url
 from trainer.play.debrief import debrief_for
@@ -43,7 +44,7 @@ from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import score, style_names
 from trainer.rows import Scalar
 from trainer.throttle import limits
-from trainer.workshops import charts, codes, export, room
+from trainer.workshops import codes, export, room
 from trainer.workshops.forms import (
     ControlForm,
     JoinCodeForm,
@@ -328,6 +329,12 @@ def debrief_token(participant: Participant) -> str:
     return signing.dumps([participant.pk, str(participant.attempt_id)], salt=DEBRIEF_SALT)
 
 
+def _room_arc(summary: room.Summary) -> charts.StyleArc:
+    return charts.room_arc(
+        [(s.step.number, s.best_style, s.average_level, s.style_bars) for s in summary.steps]
+    )
+
+
 @never_cache
 @require_GET
 def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
@@ -352,7 +359,7 @@ def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "workshop": workshop,
             "participant": participant,
             "summary": summary,
-            "arc": charts.arc_chart(summary.steps),
+            "arc": _room_arc(summary),
         },
     )
 
@@ -391,12 +398,12 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     elif workshop.status == Status.REVEALED:
         reveal = room.reveal(step)
         context["reveal"] = reveal
-        context["option_chart"] = charts.bar_chart(reveal.option_bars)
-        context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, "right")
+        context["option_chart"] = charts.bar_chart(reveal.option_bars, charts.ABOVE)
+        context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, charts.ABOVE, "right")
     else:
         summary = room.summary(workshop)
         context["summary"] = summary
-        context["arc"] = charts.arc_chart(summary.steps)
+        context["arc"] = _room_arc(summary)
     return _render_live(
         request, "workshops/present.html", "present", workshop.revision, workshop, context
     )
@@ -417,7 +424,7 @@ def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         {
             "workshop": workshop,
             "summary": summary,
-            "arc": charts.arc_chart(summary.steps),
+            "arc": _room_arc(summary),
             "participants": room.participant_rows(workshop),
         },
     )
