@@ -129,11 +129,6 @@ class Cohort(models.Model):
             )
         return cohort
 
-    def is_led_by(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        return user.is_staff or self.facilitators.filter(pk=user.pk).exists()
-
 
 class Membership(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
