@@ -623,8 +623,8 @@ def _helper(args: list[str]) -> int:
     from django.test import Client
 
     from scenarios.models import Scenario
+    from trainer.accounts.roles import make_facilitator
     from trainer.play.models import Answer
-    from trainer.workshops.facilitators import make_facilitator
 
     command = args[0]
     if command == "setup":

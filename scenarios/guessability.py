@@ -12,12 +12,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scenarios.leadership import MAX_POINTS, Style, best_option, best_style
-
-if TYPE_CHECKING:
-    from scenarios.validation import OptionSpec, PointSpec
+from scenarios.specs import OptionSpec, PointSpec
 
 # The limits, for one file and for the whole set.
 MAX_SHARE_OF_MAXIMUM = 0.25  # no strategy earns more than a quarter of the maximum points
@@ -149,7 +146,7 @@ class Report:
         return rows
 
 
-Picker = Callable[["PointSpec"], Sequence["OptionSpec"]]
+Picker = Callable[[PointSpec], Sequence[OptionSpec]]
 
 
 def _play(name: str, points: Sequence[PointSpec], pick: Picker) -> Result:

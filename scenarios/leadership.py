@@ -106,7 +106,3 @@ def miss_direction(chosen: str, best: str) -> Miss:
 
 def style_label(code: str) -> str:
     return f"{code} {Style(code).label}"
-
-
-def readiness_label(code: str) -> str:
-    return f"{code} {Readiness(code).label}"

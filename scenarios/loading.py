@@ -10,7 +10,8 @@ import yaml
 from django.db import transaction
 
 from scenarios.models import DecisionPoint, Option, Scenario
-from scenarios.validation import END, ScenarioSpec, validate_files
+from scenarios.specs import ScenarioSpec
+from scenarios.validation import END, validate_files
 
 
 class ContentError(Exception):

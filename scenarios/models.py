@@ -68,7 +68,7 @@ class Scenario(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("scenarios:detail", args=[self.slug])
+        return reverse("play:scenario", args=[self.slug])
 
     def first_point(self) -> DecisionPoint | None:
         return self.decision_points.filter(active=True).order_by("order").first()

@@ -6,72 +6,22 @@ the specs of the files that are sound, so one run tells an author everything at 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios import guessability, yaml_lines
-from scenarios.leadership import POINTS, Readiness, Style, best_option, best_style, level
+from scenarios import guessability, sources, yaml_lines
+from scenarios.leadership import POINTS, Readiness, Style, best_style, level
 from scenarios.models import Phase, Provenance
+from scenarios.specs import OptionSpec, PointSpec, ScenarioSpec
 from scenarios.yaml_lines import LineDict, LineList
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 END = "end"
 DEFAULT_TIME_BUDGET = 90
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-@dataclass
-class OptionSpec:
-    style: str
-    text: str
-    feedback: str
-    points: int
-    next: str | None  # a point key, or None for the end
-
-
-@dataclass
-class PointSpec:
-    key: str
-    moment: str
-    role: str
-    narrative: str
-    followers: str
-    cues: list[str]
-    readiness: str
-    readiness_rationale: str
-    time_budget: int
-    happened: str
-    provenance: str
-    sources: list[str]
-    discussion_prompt: str
-    options: list[OptionSpec]
-    scene_note: str = ""
-
-    @property
-    def best_option(self) -> OptionSpec:
-        return best_option(self.options)
-
-
-@dataclass
-class ScenarioSpec:
-    slug: str
-    title: str
-    summary: str
-    trains: str
-    phase: str
-    minutes: int
-    published: bool
-    debrief_prompt: str
-    points: list[PointSpec] = field(default_factory=list)
-
-    def content_hash(self) -> str:
-        payload = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(payload.encode()).hexdigest()
 
 
 @dataclass
@@ -538,6 +488,9 @@ def validate_files(paths: list[Path] | None = None) -> Report:
     report.errors.extend(
         f"{SET_LABEL}: guessability: {problem}" for problem in report.guessing_set.problems
     )
+    # The sources every scenario cites from: a broken entry would break its pages.
+    text = sources.SOURCES_FILE.read_text(encoding="utf-8")
+    report.errors.extend(sources.read(text, display_path(sources.SOURCES_FILE))[1])
     return report
 
 

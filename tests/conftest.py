@@ -12,7 +12,7 @@ from django.test import Client
 from scenarios import cache as content_cache
 from scenarios.loading import load_files
 from scenarios.models import Scenario
-from trainer.workshops.facilitators import make_facilitator
+from trainer.accounts.roles import make_facilitator
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make around it are still synchronous and safe.

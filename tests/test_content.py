@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from scenarios import sources
 from scenarios.leadership import best_style
 from scenarios.validation import validate_files
 
@@ -100,3 +101,11 @@ def test_every_point_is_written_to_the_house_rules(report) -> None:
                 assert not STYLE_WORDS.search(option.text), f"{where}: option names a style"
                 sentences = len(re.findall(r"[.!?](?:\s|$)", option.feedback))
                 assert 2 <= sentences <= 4, f"{where} {option.style}: {sentences} sentences"
+
+
+def test_every_cited_source_has_a_label_in_the_sources_file(report) -> None:
+    known = sources.bundled()
+    for spec in report.specs:
+        for point in spec.points:
+            missing = [key for key in point.sources if key not in known]
+            assert missing == [], f"{spec.slug}/{point.key} cites unknown sources"

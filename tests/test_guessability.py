@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 
 from scenarios import guessability
 from scenarios.models import Scenario
-from scenarios.validation import OptionSpec, PointSpec, validate_files
+from scenarios.specs import OptionSpec, PointSpec
+from scenarios.validation import validate_files
 
 # (readiness, {style: points}) for six points: two of each of R1, R2, R3, with +1 both ways.
 SIX = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from scenarios.leadership import Miss
 from tests.test_play_support import option, point
-from trainer.play.charts import ROWS, direction_word, style_arc
+from trainer.charts import direction_word, style_arc
 from trainer.play.feedback import duration, feedback_for
 from trainer.play.guests import SESSION_KEY, claim_guest_attempts
 from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
@@ -279,15 +279,18 @@ def test_feedback_headline_and_miss(small_scenario):
 
 def test_style_arc_geometry():
     arc = style_arc([("a", "S1", "S1", 2), ("b", "S4", "S2", -1), ("c", "S2", "S3", 1)])
-    assert [code for code, _, _ in arc.rows] == [style.value for style in ROWS]
-    ys = {code: y for code, _, y in arc.rows}
+    assert [lv.code for lv in arc.levels] == ["S4", "S3", "S2", "S1"]
+    ys = {lv.code: lv.y for lv in arc.levels}
     assert ys["S4"] < ys["S3"] < ys["S2"] < ys["S1"] < arc.axis_y  # directing at the bottom
-    xs = [p.x for p in arc.points]
+    xs = [column.x for column in arc.columns]
     assert xs == sorted(xs) and xs[0] == arc.left and xs[-1] == arc.plot_right
+    assert [column.line_y for column in arc.columns] == [ys["S1"], ys["S4"], ys["S2"]]
+    assert [column.best_y for column in arc.columns] == [ys["S1"], ys["S2"], ys["S3"]]
     assert arc.on_target == 1
-    assert arc.chosen_path.count(",") == 3
+    assert arc.line_path.count(",") == 3
     single = style_arc([("only", "S3", "S3", 2)])
-    assert single.points[0].x == (single.left + single.plot_right) / 2
+    assert single.columns[0].x == (single.left + single.plot_right) / 2
+    assert single.line_path == ""  # one point draws no line, only its marks
 
 
 @pytest.mark.parametrize(

@@ -259,6 +259,7 @@ def test_feedback_explains_a_wrong_diagnosis_and_a_poor_action(guest, small_scen
     assert "What actually happened" in fragment and "badge-fact" in fragment
     assert "UN Police went on high alert within the hour." in fragment
     assert "UNMIT press release, 11 February 2008" in fragment  # a source, readable
+    assert 'href="http://cjitl01.blogspot.com/2008_02_10_archive.html"' in fragment
     assert "Continue to the next decision" in fragment
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from scenarios import sources
 from scenarios.validation import validate_files, validate_text
 
 FILES = Path(__file__).parent / "scenario_files"
@@ -115,3 +116,55 @@ def test_command_json_with_errors_exits_1(capsys) -> None:
     assert data["errors"] and data["errors"][0].startswith(
         "tests/scenario_files/bad/syntax.yaml:5:"
     )
+
+
+# The sources file (scenarios/sources.yaml) ----------------------------------------------
+
+BROKEN_SOURCES = """\
+K:
+  label: A keynote
+UN-1:
+  label: A report
+  url: https://example.org/report
+UN-1:
+  label: The same key again
+no-label:
+  url: https://example.org/
+bad-link:
+  label: A link that is not one
+  url: javascript:alert(1)
+extra:
+  label: Fine
+  author: Someone
+off:
+  label: A key YAML reads as false
+"""
+
+
+def test_the_sources_file_reads_into_labels_and_links() -> None:
+    found, errors = sources.read(BROKEN_SOURCES, "sources.yaml")
+    assert found["K"] == sources.Source("K", "A keynote", "")
+    assert found["extra"].label == "Fine"
+    assert "no-label" not in found and "bad-link" not in found
+    assert errors == [
+        "sources.yaml:6: duplicate field 'UN-1'",
+        "sources.yaml:8: source 'no-label' needs a 'label' of text",
+        "sources.yaml:12: the url of 'bad-link' must be a web link",
+        "sources.yaml:15: unknown field 'author' in 'extra'",
+        "sources.yaml:16: the key False must be text (quote it)",
+    ]
+
+
+def test_a_broken_sources_file_fails_validation(tmp_path: Path, monkeypatch) -> None:
+    broken = tmp_path / "sources.yaml"
+    broken.write_text(BROKEN_SOURCES, encoding="utf-8")
+    monkeypatch.setattr(sources, "SOURCES_FILE", broken)
+    report = validate_files([FILES / "valid_small.yaml"])
+    assert f"{broken}:8: source 'no-label' needs a 'label' of text" in report.errors
+
+
+def test_a_cited_key_the_sources_file_lacks_is_shown_as_itself() -> None:
+    cited = sources.sources_for(["UNMIT-release-11Feb", "not-in-the-file"])
+    assert cited[0].label == "UNMIT press release, 11 February 2008"
+    assert cited[0].url.startswith("http")
+    assert cited[1] == sources.Source("not-in-the-file", "not-in-the-file", "")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from trainer.workshops.facilitators import is_facilitator
+from trainer.accounts.roles import is_facilitator
 
 
 def roles(request: HttpRequest) -> dict[str, object]:

@@ -25,7 +25,7 @@ from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.html import format_html
 
-from trainer.play.htmx import HtmxHttpRequest, wants_fragment
+from trainer.htmx import HtmxHttpRequest, wants_fragment
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ urlpatterns = [
         name="admin-login",
     ),
     path("admin/", admin.site.urls),
-    path("", include("scenarios.urls")),
     path("", include("trainer.accounts.urls")),
     path("", include("trainer.play.urls")),
     path("", include("trainer.workshops.urls")),

@@ -26,7 +26,7 @@ def facilitator(username: str, password: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from scenarios.models import Scenario
-    from trainer.workshops.facilitators import make_facilitator
+    from trainer.accounts.roles import make_facilitator
 
     user = get_user_model().objects.create_user(username=username, password=password)
     make_facilitator(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scenarios.leadership import Miss
-from trainer.play.charts import StyleArc, direction_word, style_arc
+from trainer.charts import StyleArc, direction_word, style_arc
 from trainer.play.feedback import Feedback, feedback_for
 from trainer.play.models import Answer, Attempt
 from trainer.play.scoring import Figures

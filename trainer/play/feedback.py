@@ -22,8 +22,8 @@ from scenarios.leadership import (
     best_option,
 )
 from scenarios.models import DecisionPoint, Option
+from scenarios.sources import Source, sources_for
 from trainer.play.models import Answer
-from trainer.play.sources import Source, sources_for
 
 VERDICTS = {
     2: ("Best fit", "good"),

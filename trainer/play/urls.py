@@ -4,6 +4,8 @@ from trainer.play import views
 
 app_name = "play"
 urlpatterns = [
+    path("", views.catalog, name="catalog"),
+    path("scenarios/<slug:slug>/", views.scenario, name="scenario"),
     path("scenarios/<slug:slug>/start/", views.start, name="start"),
     path("play/<uuid:attempt_id>/", views.play, name="play"),
     path("play/<uuid:attempt_id>/answer/", views.answer, name="answer"),

@@ -1,4 +1,5 @@
-"""The self-paced journey: start, decide, read the feedback, continue, debrief.
+"""The self-paced journey: the catalog, a scenario's page, start, decide, read the
+feedback, continue, debrief.
 
 Views stay thin: the rules are ``Attempt.check_answerable``, ``Attempt.record_answer`` and
 ``Attempt.advance``; the words are in ``feedback``; the figures in ``scoring``.
@@ -22,12 +23,11 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from scenarios.cache import ordered_options, point_with_options
 from scenarios.models import DecisionPoint, Option, Scenario
 from scenarios.order import shown_order
-from scenarios.views import published_with_counts
+from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.debrief import debrief_for
 from trainer.play.feedback import feedback_for
 from trainer.play.forms import AnswerForm, StartForm, posted_point_key
 from trainer.play.guests import guest_token, owns
-from trainer.play.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
 from trainer.play.panels import start_panel
 
@@ -116,6 +116,33 @@ def _answered_before(
     return render(request, "play/decision.html", context, status=409)
 
 
+# The catalog and a scenario's page -------------------------------------------------------
+
+
+@require_GET
+def catalog(request: HtmxHttpRequest) -> HttpResponse:
+    scenarios = Scenario.objects.published().with_point_counts().in_arc_order()
+    return render(request, "play/catalog.html", {"scenarios": scenarios})
+
+
+@never_cache  # it shows the trainee's own Resume button and results
+@require_GET
+def scenario(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return _scenario_page(request, slug)
+
+
+def _scenario_page(
+    request: HtmxHttpRequest, slug: str, form: StartForm | None = None, status: int = 200
+) -> HttpResponse:
+    """A scenario's overview with its Start panel (and the start form's errors, if any)."""
+    scenario = get_object_or_404(Scenario.objects.published().with_point_counts(), slug=slug)
+    context = {"scenario": scenario, **start_panel(request, scenario, form)}
+    return render(request, "play/scenario.html", context, status=status)
+
+
+# Playing ----------------------------------------------------------------------------------
+
+
 @vary_on_headers("HX-Request")
 @require_POST
 def start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -123,9 +150,7 @@ def start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     scenario = get_object_or_404(Scenario.objects.published(), slug=slug)
     form = StartForm(request.POST)
     if not form.is_valid():
-        scenario = get_object_or_404(published_with_counts(), slug=slug)
-        context = {"scenario": scenario, **start_panel(request, scenario, form)}
-        return render(request, "scenarios/detail.html", context, status=422)
+        return _scenario_page(request, slug, form, status=422)
     token = "" if request.user.is_authenticated else guest_token(request, create=True)
     try:
         attempt = Attempt.start(

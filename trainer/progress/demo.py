@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from scenarios.leadership import best_option, level
 from scenarios.models import Scenario
+from trainer.accounts.roles import make_facilitator
 from trainer.play.models import Answer, Attempt, Mode
 from trainer.play.scoring import snapshot
 from trainer.progress.models import Cohort, Membership
 from trainer.progress.tallies import rebuild
-from trainer.workshops.facilitators import make_facilitator
 
 DEMO_PASSWORD = "golden-hour-demo"
 LEARNERS_PER_BATCH = 250

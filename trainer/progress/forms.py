@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 
 from scenarios.models import Scenario
-from trainer.progress.models import Cohort
+from trainer.progress.models import Cohort, CohortWorkshop
+from trainer.progress.tallies import mark_stale
+from trainer.workshops.models import Workshop
 
 MAX_RANGE_DAYS = 3660
 
@@ -75,8 +79,6 @@ class ScopeForm(PageForm):
 
     def query(self, **changes) -> str:
         """This form's valid filters as a query string, with ``changes`` applied."""
-        from django.http import QueryDict
-
         params = QueryDict(mutable=True)
         for name, value in self.filters().items():
             params[name] = value.slug if name == "scenario" else value.isoformat()
@@ -136,3 +138,57 @@ class DeleteDataForm(forms.Form):
         label="I understand that my attempts and answers will be deleted for good.",
         error_messages={"required": "Tick the box to confirm, or go back to your progress."},
     )
+
+
+class WorkshopLinkForm(forms.Form):
+    """Tie one of the facilitator's workshops to the cohort, or untie a tied one."""
+
+    workshop = forms.ModelChoiceField(
+        label="Workshop",
+        queryset=Workshop.objects.none(),
+        empty_label="Choose one of your workshops",
+        error_messages={
+            "required": "Choose a workshop.",
+            "invalid_choice": "That is not one of your workshops.",
+        },
+    )
+    action = forms.ChoiceField(
+        choices=[("tie", "Tie"), ("untie", "Untie")], initial="tie", widget=forms.HiddenInput
+    )
+
+    def __init__(self, cohort: Cohort, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.fields["workshop"].queryset = (
+            Workshop.objects.run_by(user).select_related("scenario").order_by("-created_at")
+        )
+        self.fields["workshop"].label_from_instance = lambda w: (
+            f"{w.name} · {w.created_at:%d %b %Y} · code {w.code_grouped}"
+        )
+
+    def untied_choices(self) -> QuerySet[Workshop]:
+        return self.fields["workshop"].queryset.exclude(cohort_links__cohort=self.cohort)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        workshop, action = data.get("workshop"), data.get("action")
+        if workshop is None or action is None:
+            return data
+        tied = CohortWorkshop.objects.filter(cohort=self.cohort, workshop=workshop).exists()
+        if action == "tie" and tied:
+            raise forms.ValidationError(f"“{workshop.name}” is already tied to this cohort.")
+        if action == "untie" and not tied:
+            raise forms.ValidationError(f"“{workshop.name}” is not tied to this cohort.")
+        return data
+
+    def save(self, user=None) -> str:
+        """Tie or untie; the cohort's figures are recounted on the next look. Returns a message."""
+        workshop = self.cleaned_data["workshop"]
+        if self.cleaned_data["action"] == "tie":
+            CohortWorkshop.objects.create(cohort=self.cohort, workshop=workshop, linked_by=user)
+            message = f"“{workshop.name}” is tied to this cohort: its answers count here now."
+        else:
+            CohortWorkshop.objects.filter(cohort=self.cohort, workshop=workshop).delete()
+            message = f"“{workshop.name}” is no longer tied; its answers no longer count here."
+        mark_stale([self.cohort.pk])
+        return message

@@ -172,11 +172,6 @@ class Cohort(models.Model):
                 )
             self.facilitators.remove(user)
 
-    def is_led_by(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        return user.is_staff or self.facilitators.filter(pk=user.pk).exists()
-
 
 class Membership(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")

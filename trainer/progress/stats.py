@@ -17,6 +17,7 @@ from django.utils import timezone
 from scenarios.leadership import Readiness
 from trainer.play.models import Answer, Attempt
 from trainer.play.scoring import TALLIED, Figures, adaptability, counted, figures, percent
+from trainer.progress.models import CohortDayTally
 
 READINESS_COUNTS = ("answers", "diagnosis_right", "diagnosis_low", "diagnosis_high")
 
@@ -165,8 +166,6 @@ class Scope:
     scenario: object | None = None
 
     def tallies(self, cohort) -> QuerySet:
-        from trainer.progress.models import CohortDayTally
-
         rows = CohortDayTally.objects.filter(cohort=cohort)
         if self.start:
             rows = rows.filter(day__gte=self.start)

@@ -25,24 +25,18 @@ from django.utils import timezone
 from trainer.play.models import Answer, Attempt
 from trainer.play.scoring import TALLIED, Figures, counted
 from trainer.progress.models import Cohort, CohortDayTally, Membership
+from trainer.progress.workshop_links import cohorts_of_workshop_attempt, tied_workshop_attempts
 
 log = logging.getLogger(__name__)
 
 KEY = ("decision_point_id", "day", "readiness")
 
 
-def workshop_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
-    """Attempts played in the workshops tied to ``cohort``."""
-    from trainer.progress.workshop_links import tied_workshop_attempts
-
-    return tied_workshop_attempts(cohort)
-
-
 def cohort_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
     """Every attempt that counts in ``cohort``: its members', and its workshops'."""
     members = Membership.objects.filter(cohort=cohort).values("user_id")
     return Attempt.objects.filter(
-        Q(user_id__in=members) | Q(pk__in=workshop_attempts(cohort).values("pk"))
+        Q(user_id__in=members) | Q(pk__in=tied_workshop_attempts(cohort).values("pk"))
     )
 
 
@@ -81,8 +75,6 @@ def mark_stale(cohort_ids: Iterable[int]) -> None:
 
 def cohorts_counting(attempt: Attempt) -> set[int]:
     """The cohorts whose figures include ``attempt``."""
-    from trainer.progress.workshop_links import cohorts_of_workshop_attempt
-
     ids = set(cohorts_of_workshop_attempt(attempt))
     if attempt.user_id is not None:
         ids.update(
@@ -135,7 +127,7 @@ def add_answer(answer: Answer, cohort_ids: set[int] | None = None) -> None:
 def add_member(cohort: Cohort, user) -> None:
     """Count a new member's past answers (those not already counted through a workshop)."""
     answers = Answer.objects.filter(attempt__user=user).exclude(
-        attempt__in=workshop_attempts(cohort).values("pk")
+        attempt__in=tied_workshop_attempts(cohort).values("pk")
     )
     for row in grouped(answers):
         _add(cohort.pk, row)
@@ -156,7 +148,7 @@ def add_claimed(user, attempt_ids: list) -> set[int]:
 def remove_member(cohort: Cohort, user) -> None:
     """Take a leaving member's answers out (those not still counted through a workshop)."""
     answers = Answer.objects.filter(attempt__user=user).exclude(
-        attempt__in=workshop_attempts(cohort).values("pk")
+        attempt__in=tied_workshop_attempts(cohort).values("pk")
     )
     try:
         with transaction.atomic():

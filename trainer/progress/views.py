@@ -16,25 +16,32 @@ from django.views.decorators.vary import vary_on_headers
 
 from scenarios.leadership import Miss
 from scenarios.models import Scenario
+from trainer import charts
+from trainer.accounts.roles import is_facilitator
+from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.links import absolute_url
-from trainer.play.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.models import Answer, Attempt, Mode
 from trainer.play.scoring import Figures, adaptability_expression, counted
-from trainer.progress import charts, exports, privacy, stats, tallies
+from trainer.progress import exports, privacy, stats, tallies
 from trainer.progress.forms import (
     CohortForm,
     DeleteDataForm,
     LeadForm,
     PageForm,
     ScopeForm,
+    WorkshopLinkForm,
 )
 from trainer.progress.models import Cohort, InviteError, LeadRefused, Membership
-from trainer.progress.workshop_links import WorkshopLinkForm, tied_workshops
-from trainer.workshops.facilitators import is_facilitator
+from trainer.progress.workshop_links import tied_workshops
 
 ATTEMPTS_PER_PAGE = 10
 MEMBERS_PER_PAGE = 25
 TIMELINE_LENGTH = 20
+
+
+def _style_chart(figures: stats.Figures) -> charts.BarChart:
+    bars = [charts.Bar(r.code, r.name, r.count, r.share) for r in figures.style_rows()]
+    return charts.bar_chart(bars, charts.BESIDE)
 
 
 def _profile(attempts, answers) -> dict[str, object]:
@@ -46,9 +53,7 @@ def _profile(attempts, answers) -> dict[str, object]:
         "primary_names": figures.primary_names,
         "readiness": readiness,
         "misjudged": stats.most_misjudged(readiness),
-        "styles": charts.bar_chart(
-            [(r.code, r.name, r.count, r.share) for r in figures.style_rows()]
-        ),
+        "styles": _style_chart(figures),
         "timeline": timeline,
         "line": charts.line_chart(
             [(a.adaptability, a.finished_at.strftime("%d %b")) for a in timeline]
@@ -277,9 +282,7 @@ def cohort_dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "figures": figures,
         "readiness": readiness,
         "misjudged": stats.most_misjudged(readiness),
-        "styles": charts.bar_chart(
-            [(r.code, r.name, r.count, r.share) for r in figures.style_rows()]
-        ),
+        "styles": _style_chart(figures),
         "hardest": stats.hardest_points(rows),
         "scenarios": scenarios,
         "completion": _completion(cohort, scope, scenarios),

@@ -21,18 +21,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
-from django_htmx.middleware import HtmxDetails
 
 POLL_SECONDS = 2
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def is_fragment(request: HtmxHttpRequest) -> bool:
-    """An htmx request for part of a page (not a history restore, which needs it all)."""
-    return bool(request.htmx and not request.htmx.history_restore_request)
 
 
 def screen_etag(request: HttpRequest, screen: str, workshop_id: int, version: int) -> str:

@@ -23,6 +23,7 @@ from scenarios.leadership import (
 )
 from scenarios.models import DecisionPoint, Option
 from scenarios.order import lettered, room_seed, shown_order
+from trainer.charts import Bar
 from trainer.play.models import Answer
 from trainer.play.scoring import Figures, counted, percent
 from trainer.workshops.models import Participant, Step, Workshop, majority_option
@@ -33,15 +34,6 @@ REASONS_INCOMING = 6  # on the control screen, newest first
 # only from at least this many answers, or misses; below it the screens say so.
 CONCLUSION_MIN = 3
 NAMES_SHOWN = 48
-
-
-@dataclass(frozen=True)
-class Bar:
-    code: str
-    label: str
-    count: int
-    share: int  # whole percent of the answers
-    highlight: bool  # the right readiness, or the best-fit style
 
 
 @dataclass

@@ -35,6 +35,8 @@ from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, Readiness, best_option
 from scenarios.models import DecisionPoint
 from scenarios.order import lettered, room_seed, shown_order
+from trainer import charts
+from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.links import absolute_url
 from trainer.play.debrief import debrief_for, miss_reading
 from trainer.play.feedback import feedback_for
@@ -43,7 +45,7 @@ from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import figures
 from trainer.rows import Scalar
 from trainer.throttle import limits
-from trainer.workshops import charts, codes, export, room
+from trainer.workshops import codes, export, room
 from trainer.workshops.forms import (
     ControlForm,
     JoinCodeForm,
@@ -53,9 +55,7 @@ from trainer.workshops.forms import (
 )
 from trainer.workshops.live import (
     POLL_SECONDS,
-    HtmxHttpRequest,
     finish,
-    is_fragment,
     not_modified,
     poller_headers,
     screen_etag,
@@ -75,7 +75,7 @@ SESSION_KEY = "workshop_participants"  # {str(workshop id): participant id}
 
 
 def _login(request: HtmxHttpRequest) -> HttpResponse:
-    if is_fragment(request):
+    if wants_fragment(request):
         return HttpResponseClientRedirect(f"{LOGIN_PATH}?{urlencode({'next': request.path})}")
     return redirect_to_login(request.get_full_path(), LOGIN_PATH)
 
@@ -268,7 +268,7 @@ def _fresh(pk: int) -> Workshop:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    fragment = is_fragment(request)
+    fragment = wants_fragment(request)
     if request.method == "GET" and fragment:
         response = _poll_304(request, "control", pk, "revision")
         if response is not None:
@@ -337,6 +337,12 @@ def debrief_token(participant: Participant) -> str:
     return signing.dumps([participant.pk, str(participant.attempt_id)], salt=DEBRIEF_SALT)
 
 
+def _room_arc(summary: room.Summary) -> charts.StyleArc:
+    return charts.room_arc(
+        [(s.step.number, s.best_style, s.average_level, s.style_bars) for s in summary.steps]
+    )
+
+
 @never_cache
 @require_GET
 def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
@@ -361,7 +367,7 @@ def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "workshop": workshop,
             "participant": participant,
             "summary": summary,
-            "arc": charts.arc_chart(summary.steps),
+            "arc": _room_arc(summary),
         },
     )
 
@@ -372,7 +378,7 @@ def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_GET
 def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    if is_fragment(request):
+    if wants_fragment(request):
         response = _poll_304(request, "present", pk, "revision")
         if response is not None:
             return response
@@ -400,12 +406,12 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     elif workshop.status == Status.REVEALED:
         reveal = room.reveal(step)
         context["reveal"] = reveal
-        context["option_chart"] = charts.bar_chart(reveal.option_bars)
-        context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, "right")
+        context["option_chart"] = charts.bar_chart(reveal.option_bars, charts.ABOVE)
+        context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, charts.ABOVE, "right")
     else:
         summary = room.summary(workshop)
         context["summary"] = summary
-        context["arc"] = charts.arc_chart(summary.steps)
+        context["arc"] = _room_arc(summary)
     return _render_live(
         request, "workshops/present.html", "present", workshop.revision, workshop, context
     )
@@ -426,7 +432,7 @@ def results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         {
             "workshop": workshop,
             "summary": summary,
-            "arc": charts.arc_chart(summary.steps),
+            "arc": _room_arc(summary),
             "participants": room.participant_rows(workshop),
         },
     )
@@ -628,7 +634,7 @@ def _participant_context(
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    fragment = is_fragment(request)
+    fragment = wants_fragment(request)
     if request.method == "GET" and fragment:
         response = _poll_304(request, "participant", pk, "stage")
         if response is not None:
@@ -753,9 +759,9 @@ def _render_live(
     etag = screen_etag(request, screen, workshop.pk, version)
     context["poll_headers"] = poller_headers(etag)
     context["poll_seconds"] = POLL_SECONDS
-    context["fragment"] = is_fragment(request)
-    if is_fragment(request):
+    context["fragment"] = wants_fragment(request)
+    if wants_fragment(request):
         response = render(request, f"{template}#screen", context)
     else:
         response = render(request, template, context)
-    return finish(response, etag if is_fragment(request) else None)
+    return finish(response, etag if wants_fragment(request) else None)

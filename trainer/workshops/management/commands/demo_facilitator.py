@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from trainer.workshops.facilitators import make_facilitator
+from trainer.accounts.roles import make_facilitator
 
 USERNAME = "facilitator"
 PASSWORD = "golden-hour-demo"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from trainer.workshops.facilitators import make_facilitator
+from trainer.accounts.roles import make_facilitator
 
 
 class Command(BaseCommand):

@@ -8,6 +8,6 @@ from django.dispatch import receiver
 from trainer.play.guests import claim_guest_attempts
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.claim_guest_attempts")
+@receiver(user_logged_in, dispatch_uid="play.claim_guest_attempts")
 def claim_attempts_on_login(sender, request, user, **kwargs) -> None:
     claim_guest_attempts(request, user)
