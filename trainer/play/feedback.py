@@ -120,14 +120,6 @@ class Feedback:
         return STYLE_PLAIN[self.answer.style]
 
     @property
-    def best_name(self) -> str:
-        return Style(self.best.style).label
-
-    @property
-    def best_behaviour(self) -> str:
-        return behaviour(self.best.style)
-
-    @property
     def is_best(self) -> bool:
         return self.chosen.pk == self.best.pk
 

@@ -263,18 +263,6 @@ class Figures:
             return Miss.UNDER
         return Miss.NONE
 
-    @property
-    def habitual_miss_label(self) -> str:
-        return Miss(self.habitual_miss).label
-
-    @property
-    def over_share(self) -> int | None:
-        return percent(self.over, self.answers)
-
-    @property
-    def under_share(self) -> int | None:
-        return percent(self.under, self.answers)
-
     def style_rows(self) -> list[StyleRow]:
         """S1-S4 in order, with counts and shares, for tables and charts."""
         primary = self.primary_styles

@@ -95,18 +95,6 @@ def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, d
 # One learner --------------------------------------------------------------------------
 
 
-def learner_answers(user, *, start=None, end=None, scenario=None) -> QuerySet[Answer]:
-    answers = Answer.objects.filter(attempt__user=user)
-    low, high = day_bounds(start, end)
-    if low:
-        answers = answers.filter(answered_at__gte=low)
-    if high:
-        answers = answers.filter(answered_at__lt=high)
-    if scenario is not None:
-        answers = answers.filter(attempt__scenario=scenario)
-    return answers
-
-
 def learner_figures(answers: QuerySet[Answer]) -> tuple[Figures, list[ReadinessRow]]:
     """Totals and the readiness breakdown: two queries."""
     by_readiness = answers.values("readiness").annotate(**counted(names=READINESS_COUNTS))
