@@ -600,3 +600,14 @@ def test_a_tied_workshop_names_only_the_cohort_members_in_its_exports(
     assert other_trainee.username not in body and "bruno@example.org" not in body
     agents = {json.dumps(s["actor"], sort_keys=True) for s in json.loads(body)}
     assert len(agents) == 2  # Ana by account, Bruno as an agent of his attempt
+
+
+def test_a_cohort_page_action_is_answered_in_the_section_it_returns_to(client, cohort, facilitator):
+    client.force_login(facilitator)
+    response = client.post(reverse("progress:cohort_invite", args=[cohort.pk]), follow=True)
+    assert response.redirect_chain[-1][0].endswith("#invite")
+    html = response.content.decode()
+    site = html.partition('<div id="site-messages"')[2].partition("</div>")[0]
+    assert "no longer works" not in site  # not at the top of the page, out of sight...
+    invite = html[html.index('<section id="invite"') :]
+    assert "no longer works" in invite[: invite.index("</section>")]  # ...but where they land

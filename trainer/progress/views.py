@@ -308,7 +308,9 @@ def cohort_dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def cohort_invite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for(request, pk)
     cohort.renew_invite()
-    messages.success(request, "The old invitation link no longer works. Share the new one below.")
+    messages.success(
+        request, "The old invitation link no longer works. Share the new one below.", "at-invite"
+    )
     return redirect(reverse("progress:cohort", args=[cohort.pk]) + "#invite")
 
 
@@ -321,22 +323,24 @@ def cohort_facilitator(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     back = redirect(reverse("progress:cohort", args=[cohort.pk]) + "#leads")
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(error), "at-leads")
         return back
     if form.cleaned_data["action"] == LeadForm.RENEW:
         cohort.renew_lead_invite()
-        messages.success(request, "The old link for co-leads no longer works. Here is a new one.")
+        messages.success(
+            request, "The old link for co-leads no longer works. Here is a new one.", "at-leads"
+        )
         return back
     lead = form.cleaned_data["lead"]
     try:
         cohort.stop_leading(lead)
     except LeadRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.message, "at-leads")
         return back
     if lead == request.user:
         messages.success(request, f"You no longer lead “{cohort.name}”.")
         return redirect("progress:cohorts")
-    messages.success(request, f"{lead.get_username()} no longer leads this cohort.")
+    messages.success(request, f"{lead.get_username()} no longer leads this cohort.", "at-leads")
     return back
 
 
@@ -369,11 +373,11 @@ def cohort_workshop(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for(request, pk)
     form = WorkshopLinkForm(cohort, request.user, request.POST)
     if form.is_valid():
-        messages.success(request, form.save(request.user))
+        messages.success(request, form.save(request.user), "at-workshops")
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, error, "at-workshops")
     return redirect(reverse("progress:cohort", args=[cohort.pk]) + "#workshops")
 
 
