@@ -1,5 +1,5 @@
-"""The answer's hot path: sessions read with plain SQL, rows read and written with SQL built
-once, and decision points kept in memory while their scenario's stamp stands."""
+"""The answer's hot path: the session, the attempt and the INSERT, with decision points kept
+in memory while their scenario's stamp stands."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save, pre_save
@@ -21,7 +21,6 @@ from tests.test_play_support import answer_data, start
 from tests.test_play_views import HX, text
 from trainer.play.models import Answer, Attempt
 from trainer.rows import Select, insert
-from trainer.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -29,35 +28,16 @@ pytestmark = pytest.mark.django_db
 # --- Sessions -------------------------------------------------------------------------------
 
 
-def test_a_session_reads_back_what_django_wrote():
-    written = DjangoSessionStore()
-    written["guest_token"] = "abc"
-    written["n"] = 3
-    written.create()
-    read = SessionStore(written.session_key)
-    assert read["guest_token"] == "abc" and read["n"] == 3
-    assert read.session_key == written.session_key
-
-
-def test_an_expired_or_unknown_session_reads_as_empty_and_forgets_its_key():
-    written = SessionStore()
-    written["guest_token"] = "abc"
-    written.create()
-    Session.objects.filter(pk=written.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1)
-    )
-    expired = SessionStore(written.session_key)
-    assert expired.load() == {} and expired.session_key is None
-    unknown = SessionStore("x" * 32)
-    assert unknown.load() == {} and unknown.session_key is None
-
-
-def test_a_session_read_is_one_query(django_assert_num_queries):
-    written = SessionStore()
-    written["k"] = "v"
-    written.create()
-    with django_assert_num_queries(1):
-        assert SessionStore(written.session_key)["k"] == "v"
+def test_a_guest_session_lives_in_the_database_and_ends_there(small_scenario):
+    """Django's database sessions: the guest's attempt stays theirs from one request to the
+    next, and a session that expired on the server no longer opens it."""
+    guest = Client()
+    attempt = start(guest, small_scenario)
+    key = guest.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(pk=key).exists()
+    assert guest.get(f"/play/{attempt.pk}/").status_code == 200
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert guest.get(f"/play/{attempt.pk}/").status_code == 404
 
 
 # --- Rows -----------------------------------------------------------------------------------

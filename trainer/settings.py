@@ -242,8 +242,8 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Database sessions, read with one plain query (see trainer/sessions.py).
-SESSION_ENGINE = "trainer.sessions"
+# Sessions are Django's default: rows in the database (django.contrib.sessions.backends.db),
+# so logging out or an idle timeout ends a session on the server, not only in the browser.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=60)
 # A logged-in account's session ends after this long unused (trainer/accounts/idle.py).
