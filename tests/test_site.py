@@ -122,16 +122,6 @@ def test_a_sqlite_file_named_in_database_url_is_tuned_as_the_default_one(tmp_pat
     assert "journal_mode=WAL" in named["OPTIONS"]["init_command"]
 
 
-def test_postgresql_prepares_the_hot_statements_unless_told_not_to() -> None:
-    url = "postgres://postgres@127.0.0.1:5432/anything"
-    assert _database_settings(DATABASE_URL=url)["OPTIONS"]["prepare_threshold"] == 0
-    off = _database_settings(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
-    assert "prepare_threshold" not in off.get("OPTIONS", {})
-    # A connection per request would pay the preparing and never run a statement twice.
-    fresh = _database_settings(DATABASE_URL=url, DB_CONN_MAX_AGE="0")
-    assert "prepare_threshold" not in fresh.get("OPTIONS", {})
-
-
 def test_no_template_comment_spans_lines() -> None:
     """Django's {# #} ends at the line's end: one spread over lines is printed on the page."""
     from django.conf import settings

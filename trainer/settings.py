@@ -175,17 +175,6 @@ if _engine == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "trainer.postgresql"
 if _engine == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
-elif (
-    _engine == "django.db.backends.postgresql"
-    and env_bool("DB_PREPARED_STATEMENTS", True)
-    and DATABASES["default"].get("CONN_MAX_AGE")
-):
-    # The statements written once for hot paths (trainer/rows.py) are prepared on their
-    # first run in each connection; Django's own queries are never prepared. Not when each
-    # request has a connection of its own (DB_CONN_MAX_AGE=0): preparing costs a round trip
-    # that only later runs in the same connection pay back. Turn this off behind a pooler
-    # that cannot keep prepared statements (PgBouncer before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DATABASES["default"]["TEST"] = {"NAME": None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

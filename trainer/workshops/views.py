@@ -40,7 +40,6 @@ from trainer.play.debrief import debrief_for
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import score, style_names
-from trainer.rows import Scalar
 from trainer.throttle import limits
 from trainer.workshops import charts, codes, export, room
 from trainer.workshops.forms import (
@@ -725,15 +724,10 @@ def _poll_304(request: HtmxHttpRequest, screen: str, pk: int, counter: str) -> H
     """The cheap path of a poll: one query for the counter, and a 304 if it matches."""
     if "If-None-Match" not in request.headers:
         return None
-    version = _COUNTERS[counter].first([pk])
+    version = Workshop.objects.filter(pk=pk).values_list(counter, flat=True).first()
     if version is None:
         raise Http404("No such workshop.")
     return not_modified(request, screen_etag(request, screen, pk, version))
-
-
-# The room's two counters; every phone polls one every two seconds, so these are the
-# workshop's busiest queries, built once (trainer.rows) instead of by the ORM each time.
-_COUNTERS = {name: Scalar(Workshop, name, "{id} = %s") for name in ("stage", "revision")}
 
 
 def _render_live(
