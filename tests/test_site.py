@@ -122,6 +122,17 @@ def test_a_sqlite_file_named_in_database_url_is_tuned_as_the_default_one(tmp_pat
     assert "journal_mode=WAL" in named["OPTIONS"]["init_command"]
 
 
+def test_postgresql_borrows_checked_connections_from_djangos_pool() -> None:
+    url = "postgres://postgres@127.0.0.1:5432/anything"
+    pooled = _database_settings(DATABASE_URL=url)
+    assert pooled["ENGINE"] == "django.db.backends.postgresql"
+    assert pooled["OPTIONS"]["pool"]["timeout"] == 2  # how long an outage takes to say 503
+    assert pooled["CONN_MAX_AGE"] == 0 and pooled["CONN_HEALTH_CHECKS"]  # as the pool needs
+    kept = _database_settings(DATABASE_URL=url, DB_POOL="0")
+    assert "pool" not in kept.get("OPTIONS", {})
+    assert kept["CONN_MAX_AGE"] == 60 and kept["CONN_HEALTH_CHECKS"]
+
+
 def test_no_template_comment_spans_lines() -> None:
     """Django's {# #} ends at the line's end: one spread over lines is printed on the page."""
     from django.conf import settings

@@ -152,14 +152,19 @@ SQLITE_OPTIONS = {
 }
 # Each process keeps its connection: opening one costs a round trip and setup (for SQLite,
 # the PRAGMAs above, and closing the last one checkpoints the WAL) on every request otherwise.
+# A database server's connections are checked before reuse (CONN_HEALTH_CHECKS), so one
+# that a restart closed is replaced before a request uses it.
 CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
+        DATABASES = {
+            "default": dj_database_url.parse(
+                DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+            )
+        }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
@@ -170,11 +175,22 @@ else:
         }
     }
 _engine = DATABASES["default"]["ENGINE"]
-if _engine == "django.db.backends.postgresql":
-    # Django's backend, with a health check that needs no round trip (see its docstring).
-    DATABASES["default"]["ENGINE"] = "trainer.postgresql"
 if _engine == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+elif _engine == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+    # Django's connection pool (psycopg_pool) instead of a connection per process: each
+    # request borrows a connection, checked first (CONN_HEALTH_CHECKS), and hands it back.
+    # The pool keeps its connections itself, so Django's CONN_MAX_AGE must be 0. A sync
+    # worker serves one request at a time and needs one; threads (runserver) borrow more.
+    # While the database is away, no connection comes: a request waits DB_POOL_TIMEOUT
+    # seconds for one, then gets the outage's 503 (trainer.middleware). DB_POOL=0 goes
+    # back to a connection kept DB_CONN_MAX_AGE seconds (behind PgBouncer, for instance).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": 4,
+        "timeout": env_int("DB_POOL_TIMEOUT", 2, minimum=1),
+    }
 DATABASES["default"]["TEST"] = {"NAME": None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
