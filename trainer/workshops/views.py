@@ -52,9 +52,8 @@ from trainer.workshops.forms import (
 from trainer.workshops.live import (
     POLL_SECONDS,
     HtmxHttpRequest,
-    finish,
     is_fragment,
-    not_modified,
+    live_screen,
     poller_headers,
     screen_etag,
 )
@@ -265,12 +264,9 @@ def _fresh(pk: int) -> Workshop:
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@live_screen("control", "revision")
 def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     fragment = is_fragment(request)
-    if request.method == "GET" and fragment:
-        response = _poll_304(request, "control", pk, "revision")
-        if response is not None:
-            return response
     if not request.user.is_authenticated:
         return _login(request)
     workshop = _timed(_workshop_for(request, pk))
@@ -362,11 +358,8 @@ def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_GET
+@live_screen("present", "revision")
 def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    if is_fragment(request):
-        response = _poll_304(request, "present", pk, "revision")
-        if response is not None:
-            return response
     if not request.user.is_authenticated:
         return _login(request)
     workshop = _timed(_workshop_for(request, pk))
@@ -620,12 +613,9 @@ def _participant_context(
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@live_screen("participant", "stage")
 def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     fragment = is_fragment(request)
-    if request.method == "GET" and fragment:
-        response = _poll_304(request, "participant", pk, "stage")
-        if response is not None:
-            return response
     person = _participant_at(request, pk)
     if person is not None:
         workshop = person.workshop = _timed(person.workshop)
@@ -720,16 +710,6 @@ def _timed(workshop: Workshop) -> Workshop:
     return workshop
 
 
-def _poll_304(request: HtmxHttpRequest, screen: str, pk: int, counter: str) -> HttpResponse | None:
-    """The cheap path of a poll: one query for the counter, and a 304 if it matches."""
-    if "If-None-Match" not in request.headers:
-        return None
-    version = Workshop.objects.filter(pk=pk).values_list(counter, flat=True).first()
-    if version is None:
-        raise Http404("No such workshop.")
-    return not_modified(request, screen_etag(request, screen, pk, version))
-
-
 def _render_live(
     request: HtmxHttpRequest,
     template: str,
@@ -742,8 +722,8 @@ def _render_live(
     context["poll_headers"] = poller_headers(etag)
     context["poll_seconds"] = POLL_SECONDS
     context["fragment"] = is_fragment(request)
-    if is_fragment(request):
-        response = render(request, f"{template}#screen", context)
-    else:
-        response = render(request, template, context)
-    return finish(response, etag if is_fragment(request) else None)
+    if not is_fragment(request):
+        return render(request, template, context)  # no ETag: only the poller revalidates
+    response = render(request, f"{template}#screen", context)
+    response["ETag"] = etag
+    return response
