@@ -122,14 +122,15 @@ def test_a_sqlite_file_named_in_database_url_is_tuned_as_the_default_one(tmp_pat
     assert "journal_mode=WAL" in named["OPTIONS"]["init_command"]
 
 
-def test_postgresql_prepares_the_hot_statements_unless_told_not_to() -> None:
+def test_postgresql_borrows_checked_connections_from_djangos_pool() -> None:
     url = "postgres://postgres@127.0.0.1:5432/anything"
-    assert _database_settings(DATABASE_URL=url)["OPTIONS"]["prepare_threshold"] == 0
-    off = _database_settings(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
-    assert "prepare_threshold" not in off.get("OPTIONS", {})
-    # A connection per request would pay the preparing and never run a statement twice.
-    fresh = _database_settings(DATABASE_URL=url, DB_CONN_MAX_AGE="0")
-    assert "prepare_threshold" not in fresh.get("OPTIONS", {})
+    pooled = _database_settings(DATABASE_URL=url)
+    assert pooled["ENGINE"] == "django.db.backends.postgresql"
+    assert pooled["OPTIONS"]["pool"]["timeout"] == 2  # how long an outage takes to say 503
+    assert pooled["CONN_MAX_AGE"] == 0 and pooled["CONN_HEALTH_CHECKS"]  # as the pool needs
+    kept = _database_settings(DATABASE_URL=url, DB_POOL="0")
+    assert "pool" not in kept.get("OPTIONS", {})
+    assert kept["CONN_MAX_AGE"] == 60 and kept["CONN_HEALTH_CHECKS"]
 
 
 def test_no_template_comment_spans_lines() -> None:

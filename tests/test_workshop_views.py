@@ -856,6 +856,9 @@ def test_an_unchanged_screen_costs_one_query_and_a_304(host, workshop, django_as
         assert again.status_code == 304
         assert again.content == b""
         assert again["ETag"] == etag
+        # Per session and kept by no cache, like the screen it stands for.
+        assert "no-store" in again["Cache-Control"] and "private" in again["Cache-Control"]
+        assert {"HX-Request", "Cookie"} <= {v.strip() for v in again["Vary"].split(",")}
 
 
 def test_an_answer_refreshes_the_presenter_but_not_other_participants(host, workshop):

@@ -106,7 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "trainer.csp.CSPMiddleware",  # django-csp's, with the policy built once
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,14 +152,19 @@ SQLITE_OPTIONS = {
 }
 # Each process keeps its connection: opening one costs a round trip and setup (for SQLite,
 # the PRAGMAs above, and closing the last one checkpoints the WAL) on every request otherwise.
+# A database server's connections are checked before reuse (CONN_HEALTH_CHECKS), so one
+# that a restart closed is replaced before a request uses it.
 CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
+        DATABASES = {
+            "default": dj_database_url.parse(
+                DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+            )
+        }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
@@ -170,22 +175,22 @@ else:
         }
     }
 _engine = DATABASES["default"]["ENGINE"]
-if _engine == "django.db.backends.postgresql":
-    # Django's backend, with a health check that needs no round trip (see its docstring).
-    DATABASES["default"]["ENGINE"] = "trainer.postgresql"
 if _engine == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
-elif (
-    _engine == "django.db.backends.postgresql"
-    and env_bool("DB_PREPARED_STATEMENTS", True)
-    and DATABASES["default"].get("CONN_MAX_AGE")
-):
-    # The statements written once for hot paths (trainer/rows.py) are prepared on their
-    # first run in each connection; Django's own queries are never prepared. Not when each
-    # request has a connection of its own (DB_CONN_MAX_AGE=0): preparing costs a round trip
-    # that only later runs in the same connection pay back. Turn this off behind a pooler
-    # that cannot keep prepared statements (PgBouncer before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+elif _engine == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+    # Django's connection pool (psycopg_pool) instead of a connection per process: each
+    # request borrows a connection, checked first (CONN_HEALTH_CHECKS), and hands it back.
+    # The pool keeps its connections itself, so Django's CONN_MAX_AGE must be 0. A sync
+    # worker serves one request at a time and needs one; threads (runserver) borrow more.
+    # While the database is away, no connection comes: a request waits DB_POOL_TIMEOUT
+    # seconds for one, then gets the outage's 503 (trainer.middleware). DB_POOL=0 goes
+    # back to a connection kept DB_CONN_MAX_AGE seconds (behind PgBouncer, for instance).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": 4,
+        "timeout": env_int("DB_POOL_TIMEOUT", 2, minimum=1),
+    }
 DATABASES["default"]["TEST"] = {"NAME": None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -242,8 +247,8 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Database sessions, read with one plain query (see trainer/sessions.py).
-SESSION_ENGINE = "trainer.sessions"
+# Sessions are Django's default: rows in the database (django.contrib.sessions.backends.db),
+# so logging out or an idle timeout ends a session on the server, not only in the browser.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=60)
 # A logged-in account's session ends after this long unused (trainer/accounts/idle.py).

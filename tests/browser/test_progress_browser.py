@@ -100,7 +100,7 @@ def test_a_lead_reads_and_filters_the_dashboard(
         expect(page.get_by_text("Page 1 of 2", exact=True)).to_be_visible()
         # The page fits the phone's width, and the invitation copies in one tap.
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-        copy = page.locator("[data-copy]")
+        copy = page.locator('[data-copy="#invite-url"]')
         copy.click()
         expect(copy).to_have_text("Copied")
         audit(page)
@@ -126,7 +126,9 @@ def test_the_dashboard_filters_work_without_javascript(
     cohort = _cohort_with_members(facilitator, small_scenario, django_user_model, count=4)
     log_in(page_no_js.context, facilitator, live_server)
     page_no_js.goto(f"/cohorts/{cohort.pk}/")
-    expect(page_no_js.locator("[data-copy]")).to_be_hidden()  # the field is there to select
+    expect(
+        page_no_js.locator('[data-copy="#invite-url"]')
+    ).to_be_hidden()  # the field is there to select
     page_no_js.get_by_label("From", exact=True).fill("2026-05-10")
     page_no_js.get_by_label("To", exact=True).fill("2026-05-01")
     page_no_js.get_by_role("button", name="Apply").click()

@@ -49,6 +49,7 @@ def guests(clients: int, attempts: int) -> dict:
     plan = {
         "connections": {
             "max_age": database["CONN_MAX_AGE"],
+            "pool": bool(database.get("OPTIONS", {}).get("pool")),
             "health_checks": database["CONN_HEALTH_CHECKS"],
         },
         "point": first.key,

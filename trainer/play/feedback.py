@@ -6,11 +6,10 @@ the answer (points, miss direction, lateness); no rule is computed twice.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from scenarios.leadership import (
     BEHAVIOUR,
@@ -168,71 +167,23 @@ class Feedback:
 
     @property
     def head_html(self) -> SafeString:
-        """Readiness, the action and the best fit: the same for everyone who chose alike."""
-        point, answer, chosen, best = self.point, self.answer, self.chosen, self.best
-        key = (
-            "head",
-            self.heading_level,
-            self.compact,
-            point.pk,
-            point.readiness_rationale,
-            answer.diagnosis,
-            answer.readiness,
-            answer.diagnosis_off,
-            answer.style,
-            answer.points,
-            answer.miss,
-            chosen.pk,
-            chosen.text,
-            chosen.feedback,
-            best.pk,
-            best.style,
-            best.text,
-            best.feedback,
-        )
-        return _rendered("play/_feedback_head.html", key, self)
+        """Readiness, the action and the best fit."""
+        return self._render("play/_feedback_head.html")
 
     @property
     def tail_html(self) -> SafeString:
-        """What actually happened, with provenance and sources: the same for every answer."""
-        point = self.point
-        key = (
-            "tail",
-            self.heading_level,
-            point.pk,
-            point.happened,
-            point.provenance,
-            tuple(point.sources or ()),
-        )
-        return _rendered("play/_feedback_tail.html", key, self)
+        """What actually happened, with provenance and sources."""
+        return self._render("play/_feedback_tail.html")
 
-
-# Rendered feedback that depends only on content, kept per process. The key holds the very
-# content shown (read fresh from the database with every answer), so an edited scenario
-# gets a new entry and a stale one can never be served; the oldest entries go first.
-RENDERED_MAX = 4096
-_rendered_cache: dict[tuple, str] = {}
-_rendered_lock = threading.Lock()
-
-
-def _rendered(template: str, key: tuple, feedback: Feedback) -> SafeString:
-    html = _rendered_cache.get(key)
-    if html is None:
-        html = render_to_string(
-            template,
-            {
-                "fb": feedback,
-                "answer": feedback.answer,
-                "point": feedback.point,
-                "hl": feedback.heading_level,
-                "compact": feedback.compact,
-            },
-        )
-        with _rendered_lock:  # only on a miss; threads (runserver) may share the cache
-            while len(_rendered_cache) >= RENDERED_MAX:
-                _rendered_cache.pop(next(iter(_rendered_cache)))
-            _rendered_cache[key] = html
-    return mark_safe(html)
+    def _render(self, template: str) -> SafeString:
+        context = {
+            "fb": self,
+            "answer": self.answer,
+            "point": self.point,
+            "hl": self.heading_level,
+            "compact": self.compact,
+        }
+        return render_to_string(template, context)  # safe: the template escaped it
 
 
 def feedback_for(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 
 from django import forms
@@ -16,28 +15,12 @@ from trainer.play.models import REASON_MAX_LENGTH, Mode
 CONFIDENCE_LABELS = {1: "1 · a guess", 2: "2", 3: "3 · fairly sure", 4: "4", 5: "5 · certain"}
 
 
-class DrawnField:
-    """A form field whose input the template draws itself, so its widget is never used.
-
-    Every form deep-copies its class's fields, widgets and choices included, which on the
-    answer form cost more than reading the answer. A drawn field is copied shallowly
-    instead: the copies share the widget, the error messages and the validators, none of
-    which a form changes. Anything set on a form's field replaces an attribute of its own
-    copy (as ``AnswerForm`` sets ``option.picks``).
-    """
-
-    def __deepcopy__(self, memo):
-        copied = copy.copy(self)
-        memo[id(self)] = copied
-        return copied
-
-
-class PickField(DrawnField, forms.Field):
+class PickField(forms.Field):
     """One value picked from a fixed set, posted by its key (``picks``: key to value).
 
     The answer form's templates draw their radio buttons themselves, so these fields only
-    read the pick: a dictionary lookup, where ``ChoiceField`` and ``ModelChoiceField`` copy
-    and normalise their choices for every form (on every answer) and may query for them.
+    read the pick. The values may be objects already in hand (a point's options from the
+    content cache), which ``ModelChoiceField`` would query for again.
     """
 
     widget = forms.RadioSelect
@@ -58,14 +41,6 @@ class PickField(DrawnField, forms.Field):
                 params={"value": value},
             )
         return picked
-
-
-class DrawnTypedChoiceField(DrawnField, forms.TypedChoiceField):
-    pass
-
-
-class DrawnCharField(DrawnField, forms.CharField):
-    pass
 
 
 class AnswerForm(forms.Form):
@@ -90,7 +65,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": "That action does not belong to this decision. Choose one of these.",
         },
     )
-    confidence = DrawnTypedChoiceField(
+    confidence = forms.TypedChoiceField(
         label="Confidence (optional)",
         choices=[("", "Not saying")] + [(str(n), label) for n, label in CONFIDENCE_LABELS.items()],
         coerce=int,
@@ -98,7 +73,7 @@ class AnswerForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Confidence goes from 1 to 5."},
     )
-    reason = DrawnCharField(
+    reason = forms.CharField(
         label="Why? One line (optional)",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=f"Up to {REASON_MAX_LENGTH} characters. You will see it again in your debrief.",

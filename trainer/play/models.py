@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, connections, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,6 @@ from scenarios.cache import stamp_of
 from scenarios.leadership import Miss, Readiness, Style, best_option, is_best_fit
 from scenarios.models import DecisionPoint, Option, Scenario
 from trainer.play.scoring import snapshot
-from trainer.rows import Select, insert
 
 REASON_MAX_LENGTH = 280
 
@@ -67,17 +66,17 @@ class AttemptQuerySet(models.QuerySet):
         return self.exclude(mode=Mode.WORKSHOP)
 
     def stamped(self, pk: uuid.UUID) -> Attempt | None:
-        """The attempt with its scenario's content stamp (``content_stamp``), in one query.
+        """The attempt with its scenario, and so its content stamp (``content_stamp``), in
+        one query; ``None`` when there is no such attempt.
 
-        For the answer's hot path: with the stamp, ``scenarios.cache`` gives the current
-        point and its options from memory. The query is built once (``trainer.rows``):
-        building and compiling the equivalent ``select_related`` on every call costs
-        several times what running it does.
+        For the answer's path: with the stamp, ``scenarios.cache`` gives the current point
+        and its options from memory.
         """
-        connection = connections[self.db]
-        found = _STAMPED.first([Attempt._meta.pk.get_db_prep_value(pk, connection)], self.db)
-        if found is not None:
-            found.content_stamp = stamp_of(found.stamp_version, found.stamp_time)
+        try:
+            found = self.select_related("scenario").get(pk=pk)
+        except Attempt.DoesNotExist:
+            return None
+        found.content_stamp = stamp_of(found.scenario.content_version, found.scenario.updated_at)
         return found
 
 
@@ -273,10 +272,10 @@ class Attempt(models.Model):
             if transaction.get_connection().in_atomic_block:
                 # Inside a caller's transaction: a savepoint keeps it usable if we are refused.
                 with transaction.atomic():
-                    insert(answer)
+                    answer.save(force_insert=True)
             else:
                 # On its own, one INSERT is already atomic, and a refused one harms nothing.
-                insert(answer)
+                answer.save(force_insert=True)
         except IntegrityError:
             # A second answer to this decision: the first one stands.
             first = Answer.objects.filter(attempt=self, decision_point=point).first()
@@ -325,13 +324,6 @@ class Attempt(models.Model):
         self.points_done = attempt.points_done
         self.finished_at = attempt.finished_at
         return True
-
-
-_STAMPED = Select(
-    Attempt,
-    f'INNER JOIN "{Scenario._meta.db_table}" s ON s."id" = t."scenario_id" WHERE t."id" = %s',
-    {"stamp_version": 's."content_version"', "stamp_time": 's."updated_at"'},
-)
 
 
 class Answer(models.Model):

@@ -43,7 +43,6 @@ from trainer.play.feedback import feedback_for
 from trainer.play.forms import AnswerForm
 from trainer.play.models import Answer, AnswerRefused
 from trainer.play.scoring import figures
-from trainer.rows import Scalar
 from trainer.throttle import limits
 from trainer.workshops import codes, export, room
 from trainer.workshops.forms import (
@@ -55,8 +54,7 @@ from trainer.workshops.forms import (
 )
 from trainer.workshops.live import (
     POLL_SECONDS,
-    finish,
-    not_modified,
+    live_screen,
     poller_headers,
     screen_etag,
 )
@@ -267,12 +265,9 @@ def _fresh(pk: int) -> Workshop:
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@live_screen("control", "revision")
 def control(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     fragment = wants_fragment(request)
-    if request.method == "GET" and fragment:
-        response = _poll_304(request, "control", pk, "revision")
-        if response is not None:
-            return response
     if not request.user.is_authenticated:
         return _login(request)
     workshop = _timed(_workshop_for(request, pk))
@@ -377,11 +372,8 @@ def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_GET
+@live_screen("present", "revision")
 def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    if wants_fragment(request):
-        response = _poll_304(request, "present", pk, "revision")
-        if response is not None:
-            return response
     if not request.user.is_authenticated:
         return _login(request)
     workshop = _timed(_workshop_for(request, pk))
@@ -633,12 +625,9 @@ def _participant_context(
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@live_screen("participant", "stage")
 def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     fragment = wants_fragment(request)
-    if request.method == "GET" and fragment:
-        response = _poll_304(request, "participant", pk, "stage")
-        if response is not None:
-            return response
     person = _participant_at(request, pk)
     if person is not None:
         workshop = person.workshop = _timed(person.workshop)
@@ -733,21 +722,6 @@ def _timed(workshop: Workshop) -> Workshop:
     return workshop
 
 
-def _poll_304(request: HtmxHttpRequest, screen: str, pk: int, counter: str) -> HttpResponse | None:
-    """The cheap path of a poll: one query for the counter, and a 304 if it matches."""
-    if "If-None-Match" not in request.headers:
-        return None
-    version = _COUNTERS[counter].first([pk])
-    if version is None:
-        raise Http404("No such workshop.")
-    return not_modified(request, screen_etag(request, screen, pk, version))
-
-
-# The room's two counters; every phone polls one every two seconds, so these are the
-# workshop's busiest queries, built once (trainer.rows) instead of by the ORM each time.
-_COUNTERS = {name: Scalar(Workshop, name, "{id} = %s") for name in ("stage", "revision")}
-
-
 def _render_live(
     request: HtmxHttpRequest,
     template: str,
@@ -760,8 +734,8 @@ def _render_live(
     context["poll_headers"] = poller_headers(etag)
     context["poll_seconds"] = POLL_SECONDS
     context["fragment"] = wants_fragment(request)
-    if wants_fragment(request):
-        response = render(request, f"{template}#screen", context)
-    else:
-        response = render(request, template, context)
-    return finish(response, etag if wants_fragment(request) else None)
+    if not wants_fragment(request):
+        return render(request, template, context)  # no ETag: only the poller revalidates
+    response = render(request, f"{template}#screen", context)
+    response["ETag"] = etag
+    return response
