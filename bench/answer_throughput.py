@@ -486,20 +486,16 @@ Clients and servers share the machine's cores. Target: at least
 {verdict}
 
 What one answer costs the server: three statements on the usual path (asserted in
-`tests/test_hot_path.py`): the session, read with one plain query (`trainer/sessions.py`);
-the attempt with its scenario's content stamp, one query built once per process
-(`trainer/rows.py`); and the INSERT, also built once, into a table with no index its
-lookups do not need. On PostgreSQL all three are prepared once per connection, which halves
-the database's work for them. The decision and its four options come from memory while the
-scenario's stamp stands (`scenarios/cache.py`), and the parts of the feedback that depend
-only on content are rendered once per process. The answer form shares its fields' widgets
-instead of deep-copying them, and the CSP header is built once (`trainer/csp.py`). Each
-worker freezes what it loaded at start-up out of the garbage collector's sight
-(`trainer/wsgi.py`). On PostgreSQL the check that a reused connection still works looks
-at its socket instead of asking the server (`trainer/postgresql`). What is left is Django's
-own work per request (middleware, the form, the template), and on PostgreSQL a round trip
-per statement and the commit's flush to disk, which no setting may skip: an acknowledged
-answer must survive a crash.
+`tests/test_hot_path.py`): the session (Django's database sessions), the attempt with its
+scenario's content stamp (one `select_related` query), and the INSERT (`save()`), into a
+table with no index its lookups do not need. The decision and its four options come from
+memory while the scenario's stamp stands (`scenarios/cache.py`). Each worker freezes what
+it loaded at start-up out of the garbage collector's sight (`trainer/wsgi.py`). Everything
+else is Django's and the libraries' own work, through their public parts: the ORM
+building each query, the middleware (django-csp's included), the form and the feedback
+template; on PostgreSQL, Django's connection pool checking each connection it lends (one
+round trip), a round trip per statement and the commit's flush to disk, which no setting
+may skip: an acknowledged answer must survive a crash.
 
 The bare view and the floor show what the machine allows on the day: the 16 client
 processes share its two cores with the servers, and the p95 of a closed loop of 16 clients
