@@ -222,10 +222,7 @@ class Participant:
         self.html = ""
         self.answered = False
         self.answering = False
-
-    @property
-    def screen(self) -> str:
-        return f"/workshops/{self.room.workshop_id}/participant/"
+        self.screen = ""  # the room's address on a phone, from the join's redirect
 
     async def join(self) -> bool:
         tally, code = self.room.tally, self.room.code
@@ -239,7 +236,8 @@ class Participant:
                     "csrfmiddlewaretoken": self.browser.cookies.get("csrftoken", ""),
                 },
             )
-            page = await self.browser.request("GET", self.screen)
+            self.screen = joined.header("Location") or ""
+            page = await self.browser.request("GET", self.screen or f"/join/{code}/")
         except (TimeoutError, OSError) as exc:
             tally.error(f"join: {exc!r}")
             return False

@@ -50,7 +50,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/workshops/{workshop}/results/": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/people/": (302, 404, 404, 302, 200, 404, 200),
     "/workshops/{workshop}/export.csv": (302, 404, 404, 302, 200, 404, 200),
-    "/workshops/{workshop}/participant/": (302, 302, 302, 200, 302, 302, 302),
+    # The participants' screen, by the room's random key: its own people see it; anyone
+    # else is sent to type the code (never to the room's join link).
+    "/room/{room}/": (302, 302, 302, 200, 302, 302, 302),
     # A participant's personal link: whoever holds it (a capability, like an invitation);
     # while the workshop is live it leads to the participant screen.
     "/workshops/debrief/{debrief}/": (302, 302, 302, 302, 302, 302, 302),
@@ -127,6 +129,7 @@ def world(small_scenario, trainee, other_trainee, facilitator, other_facilitator
         "member": trainee.pk,
         "token": cohort.invite_token(),
         "lead": cohort.lead_token(),
+        "room": workshop.room_key,
         "uid": "MQ",
         "reset": "nope-0",
         "debrief": debrief_token(Participant.objects.get(workshop=workshop)),

@@ -79,7 +79,7 @@ def world(small_scenario, trainee, facilitator):
         (anonymous, "/accounts/password/reset/"),
         (anonymous, "/join/"),
         (anonymous, f"/join/{workshop.code}/"),
-        (participant, f"/workshops/{workshop.pk}/participant/"),
+        (participant, workshop.room_path),
         (learner, "/accounts/email/"),
         (learner, f"/scenarios/{small_scenario.slug}/start/"),
         (learner, f"/play/{attempt.pk}/answer/"),

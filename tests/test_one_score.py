@@ -78,7 +78,7 @@ def test_every_summary_of_one_room_agrees(facilitator, trainee, small_scenario):
     assert key(debrief.score) == expected
     assert debrief.score == truth  # every count, the debrief's detail included
     learner = _login(trainee)
-    screen = learner.get(reverse("workshops:participant", args=[workshop.pk]))
+    screen = learner.get(workshop.room_path)
     assert key(screen.context["score"]) == expected
 
     # /me/ (every answer this learner gave) and the cohort's dashboard (its tallies).

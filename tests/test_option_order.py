@@ -73,7 +73,7 @@ def test_the_projector_and_every_phone_share_the_rooms_letters(small_scenario, f
     )
     assert [letter for letter, _ in cards] == list("ABCD")
     for phone in phones:
-        html = phone.get(f"/workshops/{workshop.pk}/participant/").content.decode()
+        html = phone.get(workshop.room_path).content.decode()
         ids = shown_ids(html)
         assert [texts[pk] for pk in ids] == [text for _, text in cards]
         assert re.findall(

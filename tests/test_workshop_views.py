@@ -52,7 +52,7 @@ def _present(workshop: Workshop) -> str:
 
 
 def _screen(workshop: Workshop) -> str:
-    return f"/workshops/{workshop.pk}/participant/"
+    return workshop.room_path
 
 
 def _act(client: Client, workshop: Workshop, action: str, **extra):
@@ -1074,10 +1074,10 @@ def test_run_again_makes_a_new_room_from_a_past_workshop(host, workshop):
 def test_a_stranger_at_a_rooms_participant_address_never_learns_its_code(workshop):
     stranger = Client()
     for headers in ({}, HX):
-        response = stranger.get(f"/workshops/{workshop.pk}/participant/", headers=headers)
+        response = stranger.get(workshop.room_path, headers=headers)
         assert workshop.code not in str(response.headers)
         assert workshop.code not in _text(response)
-    response = stranger.get(f"/workshops/{workshop.pk}/participant/")
+    response = stranger.get(workshop.room_path)
     assert response["Location"] == "/join/"
 
 
@@ -1186,3 +1186,15 @@ def test_an_ended_workshop_keeps_its_people(host, workshop):
     response = host.post(_people(workshop), {"action": "remove", "participant": person.pk})
     assert response.status_code == 422 and "results stay as they are" in _text(response)
     assert workshop.participants.count() == 1
+
+
+def test_the_room_address_on_a_phone_carries_no_workshop_number(workshop):
+    phone = _join(workshop, "Ana")
+    page = phone.get(workshop.room_path)
+    assert page.status_code == 200
+    assert str(workshop.pk) not in workshop.room_path.replace(workshop.room_key, "")
+    # A made-up key is answered as a real one is for a stranger: go and type the code.
+    stranger = Client()
+    for path in (workshop.room_path, "/room/not-a-real-room-key/"):
+        response = stranger.get(path)
+        assert response.status_code == 302 and response["Location"] == "/join/"

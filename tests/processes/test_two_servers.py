@@ -63,7 +63,7 @@ class Person:
     name: str
     browser: Browser
     ports: tuple[int, int]  # their home server first
-    workshop: int = 0
+    screen_path: str = ""
     etag: str | None = None
     html: str = ""
     sent: int = 0
@@ -71,7 +71,7 @@ class Person:
 
     @property
     def screen(self) -> str:
-        return f"/workshops/{self.workshop}/participant/"
+        return self.screen_path
 
     def port(self) -> int:
         """Requests alternate between the two servers."""
@@ -89,7 +89,8 @@ class Person:
             asked.header("Location"), {"display_name": self.name}, port=self.port()
         )
         assert joined.status == 303, joined.text[:300]
-        self.workshop = int(re.search(r"/workshops/(\d+)/", joined.header("Location")).group(1))
+        self.screen_path = joined.header("Location")  # /room/<key>/: no workshop number
+        assert re.fullmatch(r"/room/[\w-]{16}/", self.screen_path), self.screen_path
         page = browser.get(self.screen, port=self.port())
         assert page.status == 200 and "You're in" in page.text
         self.html, self.etag = page.text, poller_etag(page.text)

@@ -23,6 +23,12 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+def new_room_key() -> str:
+    """The random part of a room's address on the phones: 16 URL-safe characters, so the
+    address gives nothing away and no one reaches a room by counting."""
+    return secrets.token_urlsafe(12)
+
+
 def normalize(raw: str) -> str:
     """What a person typed, as a code: upper case, without spaces or dashes."""
     return _SEPARATORS.sub("", raw or "").upper()

@@ -42,8 +42,9 @@ def poller_headers(etag: str) -> str:
     return json.dumps({"If-None-Match": etag})
 
 
-def live_screen(screen: str, counter: str) -> Callable:
-    """Decorate the view of a live screen whose version is the workshop's ``counter``.
+def live_screen(screen: str, counter: str, field: str = "pk") -> Callable:
+    """Decorate the view of a live screen whose version is the workshop's ``counter``; the
+    URL's one argument is the workshop's ``field`` (its number, or its room key).
 
     A poll that already shows the current version gets a 304 (Django's ``condition``)
     before the view runs. Every response, 304 or not, is per session and kept by no cache:
@@ -51,7 +52,7 @@ def live_screen(screen: str, counter: str) -> Callable:
     after the back button or a redirect. The view sets the ETag of the fragments it draws.
     """
 
-    def etag(request: HtmxHttpRequest, pk: int) -> str | None:
+    def etag(request: HtmxHttpRequest, **kwargs) -> str | None:
         # Only a poll (a fragment GET carrying its screen's ETag) has anything to compare:
         # for every other request, skip the query and let the view draw the screen.
         if (
@@ -60,10 +61,11 @@ def live_screen(screen: str, counter: str) -> Callable:
             or "If-None-Match" not in request.headers
         ):
             return None
-        version = Workshop.objects.filter(pk=pk).values_list(counter, flat=True).first()
-        if version is None:
+        (value,) = kwargs.values()
+        found = Workshop.objects.filter(**{field: value}).values_list("pk", counter).first()
+        if found is None:
             raise Http404("No such workshop.")
-        return screen_etag(request, screen, pk, version)
+        return screen_etag(request, screen, *found)
 
     def decorator(view: Callable) -> Callable:
         view = condition(etag_func=etag)(view)

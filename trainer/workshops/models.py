@@ -95,6 +95,13 @@ class Workshop(models.Model):
     )
     title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
     code = models.CharField(max_length=codes.LENGTH)
+    room_key = models.CharField(
+        max_length=24,
+        unique=True,
+        default=codes.new_room_key,
+        editable=False,
+        help_text="The random part of the room's address on the participants' phones.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.LOBBY)
     current_step = models.ForeignKey(
         "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -145,6 +152,11 @@ class Workshop(models.Model):
     @property
     def join_path(self) -> str:
         return reverse("workshops:join_code", args=[self.code])
+
+    @property
+    def room_path(self) -> str:
+        """The participant's screen: by a random key, never by the workshop's number."""
+        return reverse("workshops:participant", args=[self.room_key])
 
     # Creation -------------------------------------------------------------------------
 

@@ -88,17 +88,18 @@ def _workshop_for(request: HtmxHttpRequest, pk: int) -> Workshop:
     )
 
 
-def _participant_at(request: HtmxHttpRequest, workshop_id: int) -> Participant | None:
-    """This browser's participant in the workshop (by session, or by account), with their
-    attempt and the workshop's current step in one query; the step's decision comes from
-    the per-process content cache, since the whole room asks for the same one at once."""
-    queryset = Participant.objects.filter(workshop_id=workshop_id).select_related(
+def _participant_at(request: HtmxHttpRequest, room_key: str) -> Participant | None:
+    """This browser's participant in the room with ``room_key`` (by session, or by
+    account), with their attempt and the workshop's current step in one query; the step's
+    decision comes from the per-process content cache, since the whole room asks for the
+    same one at once."""
+    queryset = Participant.objects.filter(workshop__room_key=room_key).select_related(
         "attempt", "workshop__scenario", "workshop__current_step"
     )
     participant = None
-    participant_id = request.session.get(SESSION_KEY, {}).get(str(workshop_id))
-    if participant_id is not None:
-        participant = queryset.filter(pk=participant_id).first()
+    joined = request.session.get(SESSION_KEY, {})
+    if joined:
+        participant = queryset.filter(pk__in=list(joined.values())).first()
     if participant is None and request.user.is_authenticated:
         participant = queryset.filter(user=request.user).first()
     if participant is not None:
@@ -352,7 +353,7 @@ def participant_debrief(request: HtmxHttpRequest, token: str) -> HttpResponse:
     )
     workshop = participant.workshop
     if workshop.is_live:
-        return redirect("workshops:participant", workshop.pk)
+        return redirect(workshop.room_path)
     summary = room.summary(workshop)
     return render(
         request,
@@ -536,19 +537,19 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
         ended = Workshop.objects.filter(code=normal, status=Status.ENDED).first()
         if ended is not None:
             limits.refund(attempt)
-            participant = _participant_at(request, ended.pk)
+            participant = _participant_at(request, ended.room_key)
             if participant is not None:
-                return redirect("workshops:participant", pk=ended.pk)
+                return redirect(ended.room_path)
             return render(request, "workshops/ended.html", {"workshop": ended}, status=410)
         form = JoinCodeForm({"code": code})
         form.is_valid()
         return _wrong_code(request, form, status=404)
     limits.refund(attempt)
 
-    participant = _participant_at(request, workshop.pk)
+    participant = _participant_at(request, workshop.room_key)
     if participant is not None:
         _remember(request, participant)
-        return redirect("workshops:participant", pk=workshop.pk)
+        return redirect(workshop.room_path)
 
     form = JoinNameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -563,9 +564,7 @@ def join_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
             form.add_error(None, refused.message)
         else:
             _remember(request, participant)
-            return HttpResponseRedirect(
-                reverse("workshops:participant", args=[workshop.pk]), status=303
-            )
+            return HttpResponseRedirect(workshop.room_path, status=303)
     return render(
         request,
         "workshops/join_name.html",
@@ -625,15 +624,15 @@ def _participant_context(
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
-@live_screen("participant", "stage")
-def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@live_screen("participant", "stage", "room_key")
+def participant(request: HtmxHttpRequest, key: str) -> HttpResponse:
     fragment = wants_fragment(request)
-    person = _participant_at(request, pk)
+    person = _participant_at(request, key)
     if person is not None:
         workshop = person.workshop = _timed(person.workshop)
     else:
         # Someone not in this room: send them to type its code. Never to the room's own
-        # join link, which would hand its code to anyone who counts through the ids.
+        # join link, which would hand its code to anyone who comes by its address.
         messages.info(request, "To join a workshop, type the code shown on its big screen.")
         join_url = reverse("workshops:join")
         if fragment:
@@ -652,7 +651,7 @@ def participant(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if answer is None:  # refused or repeated: show the room as it is now
             workshop = Workshop.objects.select_related(
                 "scenario", "current_step__decision_point"
-            ).get(pk=pk)
+            ).get(pk=person.workshop_id)
     context = {**_participant_context(workshop, person, form, answer), "notice": notice}
     return _render_live(
         request, "workshops/participant.html", "participant", workshop.stage, workshop, context
