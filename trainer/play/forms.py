@@ -100,6 +100,18 @@ class AnswerForm(forms.Form):
 
     reason_max = REASON_MAX_LENGTH
 
+    def answer(self) -> dict[str, object]:
+        """The valid answer as ``Attempt.record_answer`` (and ``Participant.answer``) take it."""
+        data = self.cleaned_data
+        return {
+            "point": self.point,
+            "option": data["option"],
+            "diagnosis": data["diagnosis"],
+            "confidence": data["confidence"],
+            "reason": data["reason"],
+            "options": self.options,
+        }
+
     def lettered_options(self) -> list[tuple[str, Option]]:
         """(A-D, option) in the order shown: a room can then say "look at C"."""
         return lettered(self.options)

@@ -217,14 +217,7 @@ def answer(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
             return render(request, "play/decision.html#answer-form", context, status=422)
         return render(request, "play/decision.html", context, status=422)
     try:
-        recorded, created = attempt.record_answer(
-            point=point,
-            option=form.cleaned_data["option"],
-            diagnosis=form.cleaned_data["diagnosis"],
-            confidence=form.cleaned_data["confidence"],
-            reason=form.cleaned_data["reason"],
-            options=options,
-        )
+        recorded, created = attempt.record_answer(**form.answer())
     except AnswerRefused as refusal:
         return _refused(request, attempt, refusal)
     repeated = (recorded.option_id, recorded.diagnosis) == (

@@ -696,14 +696,7 @@ def _answer(
     if not form.is_valid():
         return form, None, None
     try:
-        answer, created = person.answer(
-            point=point,
-            option=form.cleaned_data["option"],
-            diagnosis=form.cleaned_data["diagnosis"],
-            confidence=form.cleaned_data["confidence"],
-            reason=form.cleaned_data["reason"],
-            options=options,
-        )
+        answer, created = person.answer(**form.answer())
     except AnswerRefused as refused:
         return None, ("error", refused.message), None
     if not created:
