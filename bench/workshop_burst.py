@@ -5,7 +5,9 @@ a loopback port in 8200-8299, once on a temporary SQLite file and once on a fres
 PostgreSQL database (``gh_bench_workshop``, created and dropped here). On each:
 
 1. The burst. 300 simulated participants join a workshop the way a phone does (join page,
-   name, their screen) and then poll their screen every 2 seconds as htmx would, with the
+   name, their screen), each from an address of its own (``X-Forwarded-For`` through one
+   trusted proxy, so the join limits per address stay on as they would be on a venue's
+   Wi-Fi), and then poll their screen every 2 seconds as htmx would, with the
    screen's ETag in ``If-None-Match``; a presenter and a control screen poll too. The
    facilitator opens the first decision; every participant notices it on their next poll,
    "reads" for a random moment and sends an answer as htmx does, so all answers arrive
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import math
 import os
@@ -213,6 +216,9 @@ def percentile(values: list[float], share: float) -> float:
 # --- One simulated participant ------------------------------------------------------------
 
 
+_PHONES = itertools.count(1)
+
+
 class Participant:
     def __init__(self, room: Room, number: int) -> None:
         self.room = room
@@ -223,14 +229,21 @@ class Participant:
         self.answered = False
         self.answering = False
         self.screen = ""  # the room's address on a phone, from the join's redirect
+        # Each phone comes from an address of its own, as behind the venue's Wi-Fi, through
+        # the one trusted proxy the server is told of: the join limits per address stay on.
+        serial = next(_PHONES)
+        self.forwarded = {
+            "X-Forwarded-For": f"10.{serial >> 16 & 255}.{serial >> 8 & 255}.{serial & 255}"
+        }
 
     async def join(self) -> bool:
         tally, code = self.room.tally, self.room.code
         try:
-            first = await self.browser.request("GET", f"/join/{code}/")
+            first = await self.browser.request("GET", f"/join/{code}/", headers=self.forwarded)
             joined = await self.browser.request(
                 "POST",
                 f"/join/{code}/",
+                headers=self.forwarded,
                 form={
                     "display_name": self.name,
                     "csrfmiddlewaretoken": self.browser.cookies.get("csrftoken", ""),
@@ -518,6 +531,7 @@ class Server:
             "SECURE_COOKIES": "0",
             "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
+            "TRUSTED_PROXY_HOPS": "1",  # the phones' own addresses, in X-Forwarded-For
             "DJANGO_SETTINGS_MODULE": "trainer.settings",
             "PYTHONPATH": str(ROOT),
         }
