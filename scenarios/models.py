@@ -104,7 +104,7 @@ class DecisionPoint(models.Model):
     discussion_prompt = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["scenario", "order"]
+        ordering = ["scenario_id", "order"]  # by the column: no join to the scenario
         constraints = [
             models.UniqueConstraint(fields=["scenario", "key"], name="unique_point_key"),
             models.CheckConstraint(
@@ -141,7 +141,7 @@ class Option(models.Model):
     )
 
     class Meta:
-        ordering = ["decision_point", "order"]
+        ordering = ["decision_point_id", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["decision_point", "style"], name="one_option_per_style"

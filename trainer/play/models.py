@@ -364,7 +364,7 @@ class Answer(models.Model):
     late = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["attempt", "sequence"]
+        ordering = ["attempt_id", "sequence"]  # by the column: no join to the attempt
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt", "decision_point"], name="one_answer_per_point"

@@ -85,12 +85,13 @@ COUNTED: dict[str, tuple[str, str, object] | None] = {
     "s4": ("style", "exact", Style.S4),
     "over": ("miss", "exact", Miss.OVER),
     "under": ("miss", "exact", Miss.UNDER),
-    # Only one attempt's debrief reads these; the cohort tallies do not keep them.
+    # Only one attempt's summary reads these (its debrief); the cohort tallies keep none.
     "diagnosis_off_by_one": ("diagnosis_off", "exact", 1),
     "diagnosis_further": ("diagnosis_off", "gte", 2),
     "late": ("late", "exact", True),
 }
 SUMMED = ("points",)
+FIGURES = (*COUNTED, *SUMMED)  # every name a ``Figures`` holds
 DETAIL = ("diagnosis_off_by_one", "diagnosis_further", "late")
 # The figures a cohort's day tallies keep (``CohortDayTally`` has a column for each).
 TALLIED = ("answers", "points", *(name for name in COUNTED if name not in (*DETAIL, "answers")))
@@ -100,7 +101,7 @@ STYLE_NAMES = {Style.S1: "s1", Style.S2: "s2", Style.S3: "s3", Style.S4: "s4"}
 def counted(prefix: str = "", names: Sequence[str] | None = None) -> dict[str, object]:
     """The figures as database aggregates over answers reached through ``prefix``
     (``""`` for a queryset of answers, ``"answers__"`` from attempts, and so on)."""
-    wanted = names or ("answers", *SUMMED, *COUNTED)
+    wanted = names or FIGURES
     found: dict[str, object] = {}
     # The sums last: an aggregate named like a field ("points") would stand for that field
     # in the filters that follow it.
@@ -195,7 +196,7 @@ class Figures:
     @classmethod
     def count(cls, answers: Iterable[object]) -> Figures:
         """The same figures counted in Python, for answers already loaded."""
-        totals = dict.fromkeys(("answers", *SUMMED, *COUNTED), 0)
+        totals = dict.fromkeys(FIGURES, 0)
         for answer in answers:
             for name in SUMMED:
                 totals[name] += getattr(answer, name)

@@ -181,7 +181,7 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["cohort", "joined_at"]
+        ordering = ["cohort_id", "joined_at"]  # by the column: no join to the cohort
         constraints = [
             models.UniqueConstraint(fields=["cohort", "user"], name="one_membership_per_cohort"),
         ]
@@ -319,7 +319,7 @@ class CohortWorkshop(models.Model):
     linked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["cohort", "-linked_at"]
+        ordering = ["cohort_id", "-linked_at"]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "workshop"], name="one_link_per_workshop"),
         ]

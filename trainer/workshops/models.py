@@ -489,7 +489,7 @@ class Step(models.Model):
     )
 
     class Meta:
-        ordering = ["workshop", "number"]
+        ordering = ["workshop_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["workshop", "number"], name="workshop_step_number"),
             models.UniqueConstraint(
@@ -565,7 +565,7 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["workshop", "joined_at", "pk"]
+        ordering = ["workshop_id", "joined_at", "pk"]  # by the column: no join
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "user"],

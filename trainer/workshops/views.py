@@ -93,8 +93,10 @@ def _participant_at(request: HtmxHttpRequest, room_key: str) -> Participant | No
     account), with their attempt and the workshop's current step in one query; the step's
     decision comes from the per-process content cache, since the whole room asks for the
     same one at once."""
-    queryset = Participant.objects.filter(workshop__room_key=room_key).select_related(
-        "attempt", "workshop__scenario", "workshop__current_step"
+    queryset = (
+        Participant.objects.filter(workshop__room_key=room_key)
+        .select_related("attempt", "workshop__scenario", "workshop__current_step")
+        .order_by()  # one match at most: no ordering to build
     )
     participant = None
     joined = request.session.get(SESSION_KEY, {})
@@ -607,6 +609,7 @@ def _participant_context(
         answer = (
             Answer.objects.filter(attempt=participant.attempt, decision_point=point)
             .select_related("option")
+            .order_by()  # one match at most
             .first()
         )
     context["answer"] = answer
