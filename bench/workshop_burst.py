@@ -371,6 +371,17 @@ class Room:
         self.workshop_id = int(match.group(1))
         control = await self.facilitator.request("GET", location)
         self.code = CODE_RE.search(control.body).group(1).replace(" ", "")
+        # A room bigger than the default limit: the facilitator raises it on the People page.
+        people = await self.facilitator.request(
+            "POST",
+            f"/workshops/{self.workshop_id}/people/",
+            form={
+                "action": "capacity",
+                "capacity": str(max(self.size, 1)),
+                "csrfmiddlewaretoken": self.facilitator.cookies["csrftoken"],
+            },
+        )
+        assert people.status == 303, f"setting the room's size: {people.status}"
 
     async def act(self, action: str, step: int) -> Response:
         return await self.facilitator.request(
