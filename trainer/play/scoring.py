@@ -213,10 +213,6 @@ class Figures:
         return adaptability(self.points, self.answers)
 
     @property
-    def scaled(self) -> float:
-        return scaled(self.points, self.answers)
-
-    @property
     def diagnosis_accuracy(self) -> int | None:
         return percent(self.diagnosis_right, self.answers)
 
