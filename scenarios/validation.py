@@ -51,13 +51,70 @@ class Report:
             "provenance": _count(Provenance.values, (p.provenance for p in points)),
             "phases": _count(Phase.values, (spec.phase for spec in self.specs)),
             "branching_scenarios": sorted(spec.slug for spec in self.specs if _branches(spec)),
+            **self.depth(),
             "errors": self.errors,
+        }
+
+    def depth(self) -> dict[str, Any]:
+        """What the fields of deeper scenarios add up to, for the set's content targets."""
+        points = [(spec.slug, point) for spec in self.specs for point in spec.points]
+        lessons = {spec.slug: _lessons(spec) for spec in self.specs}
+        heads = sum("head of mission" in point.role.casefold() for _, point in points)
+        return {
+            "mixed_teams": [f"{slug}/{p.key}" for slug, p in points if p.team],
+            "hard_calls": [f"{slug}/{p.key}" for slug, p in points if p.hard_call],
+            "rule_stops": [f"{slug}/{p.key}" for slug, p in points if p.rule_stop],
+            "pattern_breaks": [f"{slug}/{p.key}" for slug, p in points if p.breaks_pattern],
+            "multi_ending_scenarios": sorted(
+                spec.slug for spec in self.specs if len(spec.endings) >= 2
+            ),
+            "warning_scenarios": {
+                warning: sorted(slug for slug, (taught, _) in lessons.items() if warning in taught)
+                for warning in ConditionWarning.values
+            },
+            "carrying_scenarios": sorted(slug for slug, (_, carries) in lessons.items() if carries),
+            "head_of_mission_share": round(heads / len(points), 3) if points else 0.0,
         }
 
 
 def _count(keys: list[str], values: Any) -> dict[str, int]:
     counts = Counter(values)
     return {key: counts.get(key, 0) for key in keys}
+
+
+def _lessons(spec: ScenarioSpec) -> tuple[set[str], bool]:
+    """The warnings a scenario teaches, and whether it carries a condition forward.
+
+    A warning is taught when a condition with it is set by a choice and read later: by an
+    ending, by a later point's ``if_set``, or by a route of the setting point or a later one.
+    A scenario carries a condition when one set at a point is read beyond the next point
+    (two or more steps on) or by an ending.
+    """
+    graph = successors(spec.points)
+    later = descendants(graph)
+    setters: dict[str, set[str]] = {}
+    for point in spec.points:
+        for option in point.options:
+            for name in option.sets:
+                setters.setdefault(name, set()).add(point.key)
+    reads: list[tuple[str, str | None, bool]] = []  # name, point (None: an ending), by a route
+    for point in spec.points:
+        reads.extend((name, point.key, False) for name in point.if_set)
+        for route in point.routes:
+            reads.extend((name, point.key, True) for name in route["if"] + route["unless"])
+    for ending in spec.endings:
+        reads.extend((name, None, False) for name in ending["if"] + ending["unless"])
+    taught: set[str] = set()
+    carries = False
+    for name, key, by_route in reads:
+        for setter in setters.get(name, ()):
+            beyond = set().union(*(later[step] for step in graph[setter]))
+            warning = spec.conditions.get(name, {}).get("warning")
+            if warning and (key is None or key in later[setter] or (by_route and key == setter)):
+                taught.add(warning)
+            if key is None or key in beyond:
+                carries = True
+    return taught, carries
 
 
 def _branches(spec: ScenarioSpec) -> bool:

@@ -6,14 +6,17 @@ stands, and checks that the file is refused with the line and the point named.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from scenarios.reading import default_budget, reading_load
-from scenarios.validation import validate_files, validate_text
+from scenarios.validation import Report, validate_files, validate_text
 
 DEEP = Path(__file__).parent / "scenario_files" / "valid_deep.yaml"
+SMALL = DEEP.with_name("valid_small.yaml")
 LABEL = "deep.yaml"
 
 
@@ -372,3 +375,56 @@ def test_bundled_budgets_are_checked_too(budget: int) -> None:
     end = text.index("\n", at)
     errors = validate_text(text[:at] + f"time_budget: {budget}" + text[end:], "first.yaml")[1]
     assert any("below its reading load" in e for e in errors), errors
+
+
+# The report ------------------------------------------------------------------------------
+
+
+def test_json_reports_what_the_new_fields_add_up_to(capsys) -> None:
+    call_command("validate_scenarios", str(DEEP), "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["mixed_teams"] == ["test-deep/split-team"]
+    assert data["hard_calls"] == ["test-deep/recovery"]
+    assert data["rule_stops"] == ["test-deep/handover"]
+    assert data["pattern_breaks"] == ["test-deep/handover"]
+    assert data["multi_ending_scenarios"] == ["test-deep"]
+    assert data["warning_scenarios"] == {
+        "late-to-lead": ["test-deep"],
+        "directive-too-long": ["test-deep"],
+    }
+    assert data["carrying_scenarios"] == ["test-deep"]
+    # 'Acting head of mission' and 'Head of mission': two of the four points.
+    assert data["head_of_mission_share"] == 0.5
+
+
+def test_json_reports_nothing_deep_for_a_plain_scenario(capsys) -> None:
+    call_command("validate_scenarios", str(SMALL), "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["mixed_teams"] == data["hard_calls"] == data["rule_stops"] == []
+    assert data["multi_ending_scenarios"] == data["carrying_scenarios"] == []
+    assert data["warning_scenarios"] == {"late-to-lead": [], "directive-too-long": []}
+    assert data["head_of_mission_share"] == 1.0  # every point of it
+
+
+def test_a_condition_read_only_at_the_next_point_teaches_but_does_not_carry() -> None:
+    (spec,) = validate_files([DEEP]).specs
+    spec.endings = []
+    spec.points[2].if_set = {}  # 'slow-start' is now read only by the route of the next point
+    depth = Report(specs=[spec]).depth()
+    assert depth["carrying_scenarios"] == []
+    assert depth["warning_scenarios"]["late-to-lead"] == ["test-deep"]
+    spec.points[1].routes = []  # now nothing reads it
+    depth = Report(specs=[spec]).depth()
+    assert depth["warning_scenarios"]["late-to-lead"] == []
+    assert depth["warning_scenarios"]["directive-too-long"] == ["test-deep"]  # read at handover
+
+
+def test_the_text_output_sums_the_new_fields_up(capsys) -> None:
+    call_command("validate_scenarios", str(DEEP))
+    out = capsys.readouterr().out
+    assert (
+        "Depth: 1 mixed team(s), 1 hard call(s), 1 rule stop(s), 1 pattern break(s); "
+        "1 scenario(s) with several endings; warnings taught: late-to-lead in 1, "
+        "directive-too-long in 1 scenario(s); 1 of 1 scenario(s) carry a condition beyond the "
+        "next point; head of mission in 50% of points."
+    ) in out
