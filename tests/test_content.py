@@ -109,3 +109,36 @@ def test_every_cited_source_has_a_label_in_the_sources_file(report) -> None:
         for point in spec.points:
             missing = [key for key in point.sources if key not in known]
             assert missing == [], f"{spec.slug}/{point.key} cites unknown sources"
+
+
+# --- The depth of the set (issue "Deeper scenarios"), counted from fields in the YAML -------
+
+
+@pytest.fixture(scope="module")
+def depth() -> dict:
+    return validate_files().coverage()
+
+
+def test_the_set_is_wide_enough_to_practise_in_many_seats(depth) -> None:
+    assert depth["scenarios"] >= 10
+    assert depth["decision_points"] >= 75
+    assert depth["head_of_mission_share"] <= 0.40
+    assert min(depth["best_style"].values()) >= 12, depth["best_style"]
+    assert min(depth["readiness"].values()) >= 12, depth["readiness"]
+
+
+def test_the_set_has_points_where_the_simple_rule_is_not_enough(depth) -> None:
+    assert len(depth["mixed_teams"]) >= 6, depth["mixed_teams"]
+    assert len(depth["hard_calls"]) >= 6, depth["hard_calls"]
+    assert len(depth["rule_stops"]) >= 4, depth["rule_stops"]
+    assert len({key.split("/")[0] for key in depth["rule_stops"]}) >= 3, "from three scenarios"
+
+
+def test_choices_carry_and_both_warnings_are_taught(depth) -> None:
+    assert len(depth["multi_ending_scenarios"]) >= 3, depth["multi_ending_scenarios"]
+    for warning, slugs in depth["warning_scenarios"].items():
+        assert len(slugs) >= 3, (warning, slugs)
+        assert "the-whole-arc" in slugs, warning
+    assert set(depth["carrying_scenarios"]) == {s.slug for s in validate_files().specs}
+    arc_breaks = [key for key in depth["pattern_breaks"] if key.startswith("the-whole-arc/")]
+    assert len(arc_breaks) >= 2, depth["pattern_breaks"]
