@@ -58,12 +58,18 @@ def test_the_first_days_punish_over_control_with_resentment(report) -> None:
 
 
 def test_staying_directive_after_the_crisis_scores_badly(report) -> None:
-    late = [s for s in report.specs if s.phase in {"weeks-after", "back-to-normal"}]
-    directing = [o.points for s in late for p in s.points for o in p.options if o.style == "S1"]
-    # Readiness belongs to the task: one late point gives new officers a task they have never
-    # done, and there directing fits. Everywhere else it is a mismatch.
-    assert sum(points == 2 for points in directing) <= 1, directing
-    assert sum(points < 0 for points in directing) >= 10, directing
+    late = [
+        p for s in report.specs if s.phase in {"weeks-after", "back-to-normal"} for p in s.points
+    ]
+    directing = {p.key: next(o.points for o in p.options if o.style == "S1") for p in late}
+    # Readiness belongs to the task: after the crisis, directing fits only a task nobody
+    # there has done (R1), or a rule that must be given as an order (a rule stop). Everywhere
+    # else it is a mismatch, most of the time a costly one.
+    for point in late:
+        if directing[point.key] == 2:
+            ordered = bool(point.rule_stop) and point.rule_stop.get("style") == "S1"
+            assert point.readiness == "R1" or ordered, point.key
+    assert sum(points < 0 for points in directing.values()) >= 2 * len(late) / 3, directing
 
 
 def test_no_surface_strategy_beats_the_set(report) -> None:
