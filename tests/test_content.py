@@ -58,12 +58,18 @@ def test_the_first_days_punish_over_control_with_resentment(report) -> None:
 
 
 def test_staying_directive_after_the_crisis_scores_badly(report) -> None:
-    late = [s for s in report.specs if s.phase in {"weeks-after", "back-to-normal"}]
-    directing = [o.points for s in late for p in s.points for o in p.options if o.style == "S1"]
-    # Readiness belongs to the task: one late point gives new officers a task they have never
-    # done, and there directing fits. Everywhere else it is a mismatch.
-    assert sum(points == 2 for points in directing) <= 1, directing
-    assert sum(points < 0 for points in directing) >= 10, directing
+    late = [
+        p for s in report.specs if s.phase in {"weeks-after", "back-to-normal"} for p in s.points
+    ]
+    directing = {p.key: next(o.points for o in p.options if o.style == "S1") for p in late}
+    # Readiness belongs to the task: after the crisis, directing fits only a task nobody
+    # there has done (R1), or a rule that must be given as an order (a rule stop). Everywhere
+    # else it is a mismatch, most of the time a costly one.
+    for point in late:
+        if directing[point.key] == 2:
+            ordered = bool(point.rule_stop) and point.rule_stop.get("style") == "S1"
+            assert point.readiness == "R1" or ordered, point.key
+    assert sum(points < 0 for points in directing.values()) >= 2 * len(late) / 3, directing
 
 
 def test_no_surface_strategy_beats_the_set(report) -> None:
@@ -109,3 +115,36 @@ def test_every_cited_source_has_a_label_in_the_sources_file(report) -> None:
         for point in spec.points:
             missing = [key for key in point.sources if key not in known]
             assert missing == [], f"{spec.slug}/{point.key} cites unknown sources"
+
+
+# --- The depth of the set (issue "Deeper scenarios"), counted from fields in the YAML -------
+
+
+@pytest.fixture(scope="module")
+def depth() -> dict:
+    return validate_files().coverage()
+
+
+def test_the_set_is_wide_enough_to_practise_in_many_seats(depth) -> None:
+    assert depth["scenarios"] >= 10
+    assert depth["decision_points"] >= 75
+    assert depth["head_of_mission_share"] <= 0.40
+    assert min(depth["best_style"].values()) >= 12, depth["best_style"]
+    assert min(depth["readiness"].values()) >= 12, depth["readiness"]
+
+
+def test_the_set_has_points_where_the_simple_rule_is_not_enough(depth) -> None:
+    assert len(depth["mixed_teams"]) >= 6, depth["mixed_teams"]
+    assert len(depth["hard_calls"]) >= 6, depth["hard_calls"]
+    assert len(depth["rule_stops"]) >= 4, depth["rule_stops"]
+    assert len({key.split("/")[0] for key in depth["rule_stops"]}) >= 3, "from three scenarios"
+
+
+def test_choices_carry_and_both_warnings_are_taught(depth) -> None:
+    assert len(depth["multi_ending_scenarios"]) >= 3, depth["multi_ending_scenarios"]
+    for warning, slugs in depth["warning_scenarios"].items():
+        assert len(slugs) >= 3, (warning, slugs)
+        assert "the-whole-arc" in slugs, warning
+    assert set(depth["carrying_scenarios"]) == {s.slug for s in validate_files().specs}
+    arc_breaks = [key for key in depth["pattern_breaks"] if key.startswith("the-whole-arc/")]
+    assert len(arc_breaks) >= 2, depth["pattern_breaks"]
