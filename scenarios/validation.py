@@ -12,16 +12,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios import guessability, sources, yaml_lines
+from scenarios import guessability, reading, sources, yaml_lines
 from scenarios.leadership import POINTS, Readiness, Style, best_style, level
-from scenarios.models import Phase, Provenance
+from scenarios.models import PHASE_STYLE, ConditionWarning, Phase, Provenance, RuleStop
 from scenarios.specs import OptionSpec, PointSpec, ScenarioSpec
 from scenarios.yaml_lines import LineDict, LineList
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 END = "end"
-DEFAULT_TIME_BUDGET = 90
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Word counts of the prose the new fields carry: (least, most).
+TRADEOFF_WORDS = (40, 100)
+RULE_STOP_WORDS = (40, 100)
+ENDING_WORDS = (40, 120)
 
 
 @dataclass
@@ -48,13 +51,70 @@ class Report:
             "provenance": _count(Provenance.values, (p.provenance for p in points)),
             "phases": _count(Phase.values, (spec.phase for spec in self.specs)),
             "branching_scenarios": sorted(spec.slug for spec in self.specs if _branches(spec)),
+            **self.depth(),
             "errors": self.errors,
+        }
+
+    def depth(self) -> dict[str, Any]:
+        """What the fields of deeper scenarios add up to, for the set's content targets."""
+        points = [(spec.slug, point) for spec in self.specs for point in spec.points]
+        lessons = {spec.slug: _lessons(spec) for spec in self.specs}
+        heads = sum("head of mission" in point.role.casefold() for _, point in points)
+        return {
+            "mixed_teams": [f"{slug}/{p.key}" for slug, p in points if p.team],
+            "hard_calls": [f"{slug}/{p.key}" for slug, p in points if p.hard_call],
+            "rule_stops": [f"{slug}/{p.key}" for slug, p in points if p.rule_stop],
+            "pattern_breaks": [f"{slug}/{p.key}" for slug, p in points if p.breaks_pattern],
+            "multi_ending_scenarios": sorted(
+                spec.slug for spec in self.specs if len(spec.endings) >= 2
+            ),
+            "warning_scenarios": {
+                warning: sorted(slug for slug, (taught, _) in lessons.items() if warning in taught)
+                for warning in ConditionWarning.values
+            },
+            "carrying_scenarios": sorted(slug for slug, (_, carries) in lessons.items() if carries),
+            "head_of_mission_share": round(heads / len(points), 3) if points else 0.0,
         }
 
 
 def _count(keys: list[str], values: Any) -> dict[str, int]:
     counts = Counter(values)
     return {key: counts.get(key, 0) for key in keys}
+
+
+def _lessons(spec: ScenarioSpec) -> tuple[set[str], bool]:
+    """The warnings a scenario teaches, and whether it carries a condition forward.
+
+    A warning is taught when a condition with it is set by a choice and read later: by an
+    ending, by a later point's ``if_set``, or by a route of the setting point or a later one.
+    A scenario carries a condition when one set at a point is read beyond the next point
+    (two or more steps on) or by an ending.
+    """
+    graph = successors(spec.points)
+    later = descendants(graph)
+    setters: dict[str, set[str]] = {}
+    for point in spec.points:
+        for option in point.options:
+            for name in option.sets:
+                setters.setdefault(name, set()).add(point.key)
+    reads: list[tuple[str, str | None, bool]] = []  # name, point (None: an ending), by a route
+    for point in spec.points:
+        reads.extend((name, point.key, False) for name in point.if_set)
+        for route in point.routes:
+            reads.extend((name, point.key, True) for name in route["if"] + route["unless"])
+    for ending in spec.endings:
+        reads.extend((name, None, False) for name in ending["if"] + ending["unless"])
+    taught: set[str] = set()
+    carries = False
+    for name, key, by_route in reads:
+        for setter in setters.get(name, ()):
+            beyond = set().union(*(later[step] for step in graph[setter]))
+            warning = spec.conditions.get(name, {}).get("warning")
+            if warning and (key is None or key in later[setter] or (by_route and key == setter)):
+                taught.add(warning)
+            if key is None or key in beyond:
+                carries = True
+    return taught, carries
 
 
 def _branches(spec: ScenarioSpec) -> bool:
@@ -71,7 +131,21 @@ SCENARIO_FIELDS = {
     "minutes": (True, "minutes"),
     "published": (False, "bool"),
     "debrief_prompt": (True, "text"),
+    "conditions": (False, "mapping"),
+    "endings": (False, "list"),
     "decision_points": (True, "list"),
+}
+# A named condition a choice can set, and an ending the debrief can show.
+CONDITION_FIELDS = {
+    "text": (True, "text"),
+    "warning": (False, "warning"),
+}
+ENDING_FIELDS = {
+    "key": (True, "slug"),
+    "if": (False, "names"),
+    "unless": (False, "names"),
+    "title": (True, "text"),
+    "text": (True, "text"),
 }
 POINT_FIELDS = {
     "key": (True, "slug"),
@@ -85,9 +159,22 @@ POINT_FIELDS = {
     "time_budget": (False, "seconds"),
     "discussion_prompt": (False, "text"),
     "next": (False, "next"),
+    "phase": (False, "phase"),
+    "breaks_pattern": (False, "text"),
+    "team": (False, "list"),
+    "hard_call": (False, "mapping"),
+    "rule_stop": (False, "mapping"),
+    "if_set": (False, "mapping"),
+    "routes": (False, "list"),
+    "delay_cost": (False, "text"),
     "what_happened": (True, "mapping"),
     "options": (True, "list"),
 }
+TEAM_FIELDS = {"who": (True, "text"), "readiness": (True, "readiness")}
+HARD_CALL_FIELDS = {"also": (True, "style"), "tradeoff": (True, "text")}
+RULE_STOP_FIELDS = {"kind": (True, "rule_stop"), "style": (True, "style"), "text": (True, "text")}
+IF_SET_FIELDS = {"narrative": (True, "text"), "cues": (False, "text_list")}
+ROUTE_FIELDS = {"if": (False, "names"), "unless": (False, "names"), "next": (True, "next")}
 # Words that say a scene's details are made up; they belong in 'scene_note' unless the
 # whole of what happened is labelled training fiction.
 _INVENTED = re.compile(r"\b(invented|fictional|made up)\b", re.IGNORECASE)
@@ -105,6 +192,7 @@ OPTION_FIELDS = {
     "feedback": (True, "text"),
     "points": (True, "points"),
     "next": (False, "next"),
+    "sets": (False, "names"),
 }
 
 
@@ -114,6 +202,13 @@ class _FileChecker:
     def __init__(self, label: str) -> None:
         self.label = label
         self.errors: list[str] = []
+        # Where conditions are declared, set and read, for the checks across the file:
+        # (name, point key or None for the endings, line, what reads or sets it).
+        self.declared: dict[str, int] = {}
+        self.sets: list[tuple[str, str, int, str]] = []
+        self.reads: list[tuple[str, str | None, int, str]] = []
+        self.route_lines: dict[str, list[int]] = {}
+        self.ending_lines: list[int] = []
 
     def problem(self, line: int, message: str) -> None:
         self.errors.append(f"{self.label}:{line}: {message}")
@@ -140,7 +235,17 @@ class _FileChecker:
 
     def value(self, raw: Any, kind: str, name: str, line: int) -> Any:
         """One field's value, cleaned; None (and a problem) when it is wrong."""
-        if kind in {"text", "slug", "phase", "readiness", "style", "provenance", "next"}:
+        if kind in {
+            "text",
+            "slug",
+            "phase",
+            "readiness",
+            "style",
+            "provenance",
+            "next",
+            "warning",
+            "rule_stop",
+        }:
             if isinstance(raw, bool) or not isinstance(raw, str | int | float):
                 self.problem(line, f"'{name}' must be text")
                 return None
@@ -153,6 +258,8 @@ class _FileChecker:
                 "readiness": Readiness.values,
                 "style": Style.values,
                 "provenance": Provenance.values,
+                "warning": ConditionWarning.values,
+                "rule_stop": RuleStop.values,
             }.get(kind)
             if choices is not None and text not in choices:
                 self.problem(line, f"unknown {kind} '{text}' (one of {', '.join(choices)})")
@@ -193,14 +300,100 @@ class _FileChecker:
                 else:
                     items.append(str(item).strip())
             return items
+        if kind == "names":
+            if not isinstance(raw, LineList) or not raw:
+                self.problem(line, f"'{name}' must be a list of condition names")
+                return None
+            names = []
+            for index, item in enumerate(raw):
+                if not isinstance(item, str) or not SLUG_RE.match(item):
+                    self.problem(
+                        raw.line_of(index),
+                        f"each entry of '{name}' must be a condition name: lower-case letters, "
+                        "digits and hyphens",
+                    )
+                else:
+                    names.append(item)
+            return names
         if kind in {"list", "mapping"}:
             return raw  # checked by the caller, which knows their shape
         raise AssertionError(kind)
+
+    def entries(
+        self, raw: Any, schema: dict, what: str, line: int
+    ) -> list[tuple[dict[str, Any], LineDict]]:
+        """A list of mappings, each checked against a schema; only the complete ones."""
+        if not isinstance(raw, LineList) or not raw:
+            self.problem(line, f"{what} must be a non-empty list")
+            return []
+        required = {name for name, (needed, _) in schema.items() if needed}
+        found = []
+        for index, item in enumerate(raw):
+            values = self.fields(item, schema, f"entry {index + 1} of {what}", raw.line_of(index))
+            if values is not None and required <= values.keys():
+                found.append((values, item))
+        return found
+
+    def named(
+        self, raw: Any, schema: dict, what: str, line: int
+    ) -> list[tuple[str, dict[str, Any], int]]:
+        """A mapping of condition names to mappings, each checked against a schema."""
+        if not isinstance(raw, LineDict) or not raw:
+            self.problem(line, f"{what} must be a mapping of condition names")
+            return []
+        required = {name for name, (needed, _) in schema.items() if needed}
+        found = []
+        for name, item in raw.items():
+            name_line = raw.line_of(name)
+            if not isinstance(name, str) or not SLUG_RE.match(name):
+                self.problem(
+                    name_line,
+                    f"condition name '{name}' in {what} must be lower-case letters, digits "
+                    "and hyphens",
+                )
+                continue
+            values = self.fields(item, schema, f"'{name}' in {what}", name_line)
+            if values is not None and required <= values.keys():
+                found.append((name, values, name_line))
+        return found
+
+    def conditions(self, data: LineDict) -> dict[str, dict[str, str]]:
+        conditions = {}
+        for name, values, line in self.named(
+            data["conditions"], CONDITION_FIELDS, "'conditions'", data.line_of("conditions")
+        ):
+            conditions[name] = {"text": values["text"], "warning": values.get("warning", "")}
+            self.declared[name] = line
+        return conditions
+
+    def endings(self, data: LineDict) -> list[dict[str, Any]]:
+        endings = []
+        for values, item in self.entries(
+            data["endings"], ENDING_FIELDS, "'endings'", data.line_of("endings")
+        ):
+            ending = {
+                "key": values["key"],
+                "title": values["title"],
+                "text": values["text"],
+                "if": values.get("if", []),
+                "unless": values.get("unless", []),
+            }
+            for field_name in ("if", "unless"):
+                for condition in ending[field_name]:
+                    self.reads.append(
+                        (condition, None, item.line_of(field_name), f"ending '{ending['key']}'")
+                    )
+            endings.append(ending)
+            self.ending_lines.append(item.line)
+        return endings
 
     def scenario(self, data: Any) -> ScenarioSpec | None:
         top = self.fields(data, SCENARIO_FIELDS, "the scenario", 1)
         if top is None:
             return None
+        self.scenario_phase = top.get("phase", "")
+        conditions = self.conditions(data) if "conditions" in top else {}
+        endings = self.endings(data) if "endings" in top else []
         raw_points = data.get("decision_points")
         points: list[PointSpec] = []
         point_lines: dict[str, int] = {}
@@ -215,7 +408,8 @@ class _FileChecker:
                     parsed = self.point(raw, raw_points.line_of(index), index + 1)
                     if parsed is None:
                         continue
-                    point, option_nexts, point_next, line = parsed
+                    point, option_nexts, point_next, next_line = parsed
+                    line = raw_points.line_of(index)
                     if point.key in point_lines:
                         self.problem(
                             line,
@@ -225,13 +419,17 @@ class _FileChecker:
                         continue
                     point_lines[point.key] = line
                     points.append(point)
-                    raw_nexts.append((point, option_nexts, point_next, line))
+                    raw_nexts.append((point, option_nexts, point_next, next_line))
         if self.errors:
             return None
         self.resolve_next(raw_nexts, point_lines)
         if self.errors:
             return None
         self.check_paths(points, point_lines)
+        if self.errors:
+            return None
+        self.check_conditions(points)
+        self.check_endings(endings)
         if self.errors:
             return None
         return ScenarioSpec(
@@ -244,6 +442,8 @@ class _FileChecker:
             published=top.get("published", True),
             debrief_prompt=top["debrief_prompt"],
             points=points,
+            conditions=conditions,
+            endings=endings,
         )
 
     def point(self, raw: Any, line: int, number: int):
@@ -261,6 +461,7 @@ class _FileChecker:
                 f"'what_happened' of {where}",
                 raw.line_of("what_happened"),
             )
+        extras = self.point_extras(raw, values, where)
         options: list[OptionSpec] = []
         option_nexts: list[tuple[str | None, int]] = []
         raw_options = raw.get("options")
@@ -301,12 +502,22 @@ class _FileChecker:
                             feedback=option["feedback"],
                             points=option["points"],
                             next=None,
+                            sets=option.get("sets", []),
                         )
                     )
+                    if isinstance(raw.get("key"), str):
+                        for condition in option.get("sets", []):
+                            self.sets.append(
+                                (condition, raw["key"], raw_option.line_of("sets"), style)
+                            )
                     option_nexts.append((option.get("next"), raw_option.line_of("next")))
                 if len(options) == 4:
                     self.check_scoring(
-                        options, values.get("readiness"), where, raw.line_of("options")
+                        options,
+                        values.get("readiness"),
+                        where,
+                        raw.line_of("options"),
+                        extras.get("rule_stop", {}).get("style"),
                     )
         required = {name for name, (needed, _) in POINT_FIELDS.items() if needed}
         if self.errors or not required <= values.keys() or happened is None:
@@ -336,20 +547,246 @@ class _FileChecker:
             cues=values["cues"],
             readiness=values["readiness"],
             readiness_rationale=values["readiness_rationale"],
-            time_budget=values.get("time_budget", DEFAULT_TIME_BUDGET),
+            time_budget=values.get("time_budget", 0),
             happened=happened["text"],
             scene_note=happened.get("scene_note", ""),
             provenance=happened["provenance"],
             sources=happened["sources"],
             discussion_prompt=values.get("discussion_prompt", ""),
             options=options,
+            **extras,
         )
+        if "time_budget" not in values:
+            point.time_budget = reading.default_budget(point)
+        self.check_point(point, raw, where)
         return point, option_nexts, values.get("next"), raw.line_of("next")
 
+    def point_extras(self, raw: LineDict, values: dict[str, Any], where: str) -> dict[str, Any]:
+        """The optional fields of issue #17, in the shapes the spec stores them."""
+        key = values.get("key", "")
+        extras: dict[str, Any] = {
+            name: values[name]
+            for name in ("phase", "breaks_pattern", "delay_cost")
+            if name in values
+        }
+        if "team" in values:
+            extras["team"] = [
+                {"who": member["who"], "readiness": member["readiness"]}
+                for member, _ in self.entries(
+                    raw["team"], TEAM_FIELDS, f"'team' of {where}", raw.line_of("team")
+                )
+            ]
+        for name, schema in (("hard_call", HARD_CALL_FIELDS), ("rule_stop", RULE_STOP_FIELDS)):
+            if name in values:
+                found = self.fields(raw[name], schema, f"'{name}' of {where}", raw.line_of(name))
+                if found is not None and {n for n, (needed, _) in schema.items() if needed} <= (
+                    found.keys()
+                ):
+                    extras[name] = found
+        if "if_set" in values:
+            extras["if_set"] = {}
+            for name, found, line in self.named(
+                raw["if_set"], IF_SET_FIELDS, f"'if_set' of {where}", raw.line_of("if_set")
+            ):
+                extras["if_set"][name] = {
+                    "narrative": found["narrative"],
+                    "cues": found.get("cues", []),
+                }
+                self.reads.append((name, key, line, "if_set"))
+        if "routes" in values:
+            extras["routes"] = []
+            lines = self.route_lines.setdefault(key, [])
+            for found, item in self.entries(
+                raw["routes"], ROUTE_FIELDS, f"'routes' of {where}", raw.line_of("routes")
+            ):
+                if "if" not in found and "unless" not in found:
+                    self.problem(
+                        item.line,
+                        f"a route of {where} has neither 'if' nor 'unless'; "
+                        "use the point's 'next' for where every answer goes",
+                    )
+                    continue
+                route = {
+                    "if": found.get("if", []),
+                    "unless": found.get("unless", []),
+                    "next": found["next"],  # a key or "end"; resolved with the others
+                }
+                for field_name in ("if", "unless"):
+                    for condition in route[field_name]:
+                        self.reads.append((condition, key, item.line_of(field_name), "routes"))
+                extras["routes"].append(route)
+                lines.append(item.line_of("next"))
+        return extras
+
+    def words(self, text: str, limits: tuple[int, int], what: str, line: int) -> None:
+        count = reading.words(text)
+        least, most = limits
+        if not least <= count <= most:
+            self.problem(line, f"{what} has {count} words; write {least}-{most}")
+
+    def check_point(self, point: PointSpec, raw: LineDict, where: str) -> None:
+        """The rules of a point's own new fields, and its reading load."""
+        load = reading.reading_load(point)
+        if "time_budget" in raw and point.time_budget < load:
+            self.problem(
+                raw.line_of("time_budget"),
+                f"{where} has time_budget {point.time_budget} s, below its reading load of "
+                f"{load} s (the words of its four options at two a second, plus 20 s to "
+                f"decide): raise it to at least {load}",
+            )
+        by_points = {option.points: option for option in point.options}
+        best, second = by_points[2], by_points[1]
+        if point.phase == Phase.WHOLE_ARC:
+            self.problem(
+                raw.line_of("phase"),
+                f"the phase of {where} must be one moment of the arc, not 'whole-arc'",
+            )
+        if point.team:
+            self.check_team(point, best, raw, where)
+        if point.hard_call:
+            lines = raw["hard_call"]
+            if point.hard_call["also"] != second.style:
+                self.problem(
+                    lines.line_of("also"),
+                    f"the hard_call of {where} names {point.hard_call['also']} as also "
+                    f"defensible, but its +1 option is {second.style}: they must be the same",
+                )
+            self.words(
+                point.hard_call["tradeoff"],
+                TRADEOFF_WORDS,
+                f"the hard_call tradeoff of {where}",
+                lines.line_of("tradeoff"),
+            )
+        if point.rule_stop:
+            self.words(
+                point.rule_stop["text"],
+                RULE_STOP_WORDS,
+                f"the rule_stop text of {where}",
+                raw["rule_stop"].line_of("text"),
+            )
+        if point.breaks_pattern:
+            phase = point.phase or self.scenario_phase
+            if phase == Phase.WHOLE_ARC:
+                self.problem(
+                    raw.line_of("breaks_pattern"),
+                    f"{where} breaks the pattern in a whole-arc scenario but has no 'phase': "
+                    "say which phase's pattern it breaks",
+                )
+            elif phase in PHASE_STYLE and best.style == PHASE_STYLE[phase]:
+                self.problem(
+                    raw.line_of("breaks_pattern"),
+                    f"{where} says it breaks the pattern, but its best fit {best.style} is the "
+                    f"style the {phase} phase usually calls for",
+                )
+
+    def check_team(self, point: PointSpec, best: OptionSpec, raw: LineDict, where: str) -> None:
+        """A mixed-readiness team: two or more members at two or more levels, the task's
+        readiness among them, and the best fit's feedback naming who needed what."""
+        line = raw.line_of("team")
+        levels = {member["readiness"] for member in point.team}
+        labels = [member["who"] for member in point.team]
+        if len(point.team) < 2 or len(levels) < 2:
+            self.problem(
+                line,
+                f"the team of {where} needs at least two members at two different readiness "
+                "levels; otherwise leave 'team' out and use 'readiness'",
+            )
+            return
+        if len(set(labels)) != len(labels):
+            self.problem(line, f"the team of {where} names the same member twice")
+        if point.readiness not in levels:
+            self.problem(
+                line,
+                f"the readiness of {where} is {point.readiness}, but no member of its team is "
+                f"{point.readiness}: it must be the level of the members the task turns on",
+            )
+        feedback = best.feedback.casefold()
+        for label in labels:
+            if label.casefold() not in feedback:
+                self.problem(
+                    line,
+                    f"the feedback of the +2 option of {where} does not name team member "
+                    f"'{label}': it must say who needed what",
+                )
+
+    def check_conditions(self, points: list[PointSpec]) -> None:
+        """Every condition declared, set by some option, and read where it can have been set."""
+        where_set: dict[str, set[str]] = {}
+        for name, key, line, style in self.sets:
+            if name not in self.declared:
+                self.problem(
+                    line,
+                    f"option {style} of decision point '{key}' sets '{name}', which "
+                    "'conditions' does not declare",
+                )
+            where_set.setdefault(name, set()).add(key)
+        read = {name for name, *_ in self.reads}
+        for name, line in self.declared.items():
+            if name not in where_set:
+                self.problem(line, f"condition '{name}' is declared but no option sets it")
+            elif name not in read:
+                setters = ", ".join(f"'{key}'" for key in sorted(where_set[name]))
+                self.problem(
+                    line,
+                    f"condition '{name}' is set (at decision point {setters}) but never read "
+                    "by an 'if_set', a route or an ending",
+                )
+        later = descendants(successors(points))
+        for name, key, line, what in self.reads:
+            reader = f"the {what}" if key is None else f"'{what}' of decision point '{key}'"
+            if name not in self.declared:
+                self.problem(
+                    line,
+                    f"{reader} reads condition '{name}', which 'conditions' does not declare",
+                )
+                continue
+            if key is None or name not in where_set:
+                continue
+            # A route is checked after the answer, so the point's own choice counts.
+            before = {
+                p for p in where_set[name] if key in later[p] or (what == "routes" and p == key)
+            }
+            if not before:
+                self.problem(
+                    line,
+                    f"{reader} reads condition '{name}', but no point before it on any path "
+                    "sets it",
+                )
+
+    def check_endings(self, endings: list[dict[str, Any]]) -> None:
+        seen: dict[str, int] = {}
+        for index, (ending, line) in enumerate(zip(endings, self.ending_lines, strict=True)):
+            key = ending["key"]
+            if key in seen:
+                self.problem(line, f"duplicate ending key '{key}' (first used on line {seen[key]})")
+            seen.setdefault(key, line)
+            self.words(ending["text"], ENDING_WORDS, f"the text of ending '{key}'", line)
+            conditional = bool(ending["if"] or ending["unless"])
+            if index == len(endings) - 1 and conditional:
+                self.problem(
+                    line,
+                    f"the last ending '{key}' has 'if' or 'unless'; the last ending is the "
+                    "fallback and holds no conditions",
+                )
+            elif index < len(endings) - 1 and not conditional:
+                self.problem(
+                    line,
+                    f"ending '{key}' has no 'if' or 'unless', so the endings after it can never "
+                    "show: only the last ending is unconditional",
+                )
+
     def check_scoring(
-        self, options: list[OptionSpec], readiness: str | None, where: str, line: int
+        self,
+        options: list[OptionSpec],
+        readiness: str | None,
+        where: str,
+        line: int,
+        rule_stop_style: str | None = None,
     ) -> None:
-        """LEAD's rule: +2, +1, -1 and -2 once each; +2 on the match, +1 on a neighbour of it."""
+        """LEAD's rule: +2, +1, -1 and -2 once each; +2 on the match, +1 on a neighbour of it.
+
+        At a rule stop the override's style takes the match's place: the +2 goes to it.
+        """
         given = sorted((option.points for option in options), reverse=True)
         if given != list(POINTS):
             self.problem(
@@ -359,7 +796,13 @@ class _FileChecker:
             )
             return
         by_points = {option.points: option.style for option in options}
-        if readiness and by_points[2] != best_style(readiness):
+        if rule_stop_style and by_points[2] != rule_stop_style:
+            self.problem(
+                line,
+                f"{where} gives +2 to {by_points[2]}, but its rule_stop calls for "
+                f"{rule_stop_style}: the +2 option must use the style the override calls for",
+            )
+        elif not rule_stop_style and readiness and by_points[2] != best_style(readiness):
             self.problem(
                 line,
                 f"{where} gives +2 to {by_points[2]}, but its readiness {readiness} is matched "
@@ -382,6 +825,12 @@ class _FileChecker:
                     self.problem(point_next_line, f"'next' names a missing point '{point_next}'")
                     continue
                 default = None if point_next == END else point_next
+            for route, line in zip(point.routes, self.route_lines.get(point.key, []), strict=True):
+                target = route["next"]
+                if target == END:
+                    route["next"] = None
+                elif target not in point_lines:
+                    self.problem(line, f"a route's 'next' names a missing point '{target}'")
             for option, (target, line) in zip(point.options, option_nexts, strict=True):
                 if target is None:
                     option.next = default
@@ -394,7 +843,7 @@ class _FileChecker:
 
     def check_paths(self, points: list[PointSpec], point_lines: dict[str, int]) -> None:
         """Every point reachable from the first; every path ends (no loops)."""
-        graph = {point.key: [o.next for o in point.options if o.next] for point in points}
+        graph = successors(points)
         reached: set[str] = set()
         stack = [points[0].key]
         while stack:
@@ -427,6 +876,31 @@ class _FileChecker:
                 point_lines[looped],
                 f"a path loops back to '{looped}' and never reaches an ending",
             )
+
+
+def successors(points: list[PointSpec]) -> dict[str, list[str]]:
+    """Where play can go from each point: its options' next points and its routes'."""
+    graph: dict[str, list[str]] = {}
+    for point in points:
+        targets = [option.next for option in point.options] + [r["next"] for r in point.routes]
+        graph[point.key] = list(dict.fromkeys(target for target in targets if target))
+    return graph
+
+
+def descendants(graph: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Every point reachable from each point in one or more steps (the graph has no loops)."""
+    found: dict[str, set[str]] = {}
+
+    def visit(key: str) -> set[str]:
+        if key not in found:
+            found[key] = set()
+            for target in graph[key]:
+                found[key] |= {target} | visit(target)
+        return found[key]
+
+    for key in graph:
+        visit(key)
+    return found
 
 
 def validate_text(text: str, label: str) -> tuple[ScenarioSpec | None, list[str]]:
