@@ -254,7 +254,7 @@ def _control_context(request: HtmxHttpRequest, workshop: Workshop) -> dict:
         context["incoming"] = room.incoming_reasons(step)
         context["waiting"] = room.waiting_names(step)
     if step is not None and workshop.status == Status.REVEALED:
-        context["reveal"] = room.reveal(step, with_reasons=False)
+        context["reveal"] = room.reveal(step, with_reasons=False, conditions=workshop.conditions)
     if workshop.status == Status.LOBBY:
         context["qr"] = qr_svg(context["join_url"])
     return context
@@ -399,7 +399,7 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context["seconds_left"] = step.seconds_left() if workshop.status == Status.OPEN else None
         context["readiness_rows"] = [(r.value, r.label) for r in Readiness]
     elif workshop.status == Status.REVEALED:
-        reveal = room.reveal(step)
+        reveal = room.reveal(step, conditions=workshop.conditions)
         context["reveal"] = reveal
         context["option_chart"] = charts.bar_chart(reveal.option_bars, charts.ABOVE)
         context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, charts.ABOVE, "right")
