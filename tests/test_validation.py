@@ -32,7 +32,7 @@ CORPUS = [
     ("same_style_twice.yaml", 104, "two options with style S4"),
     ("two_best.yaml", 99, "they must be +2, +1, -1 and -2, once each"),
     ("unreachable.yaml", 49, "'chaos' cannot be reached"),
-    ("loop.yaml", 26, "never reaches an ending"),
+    ("loop.yaml", 13, "never reaches an ending"),  # the line of the point looped back to
     ("invented_in_fact.yaml", 27, "move that sentence to 'scene_note'"),
     ("plus_one_far.yaml", 98, "gives +1 to S2; it must go to a style next to the best fit S4"),
     ("best_not_match.yaml", 31, "gives +2 to S2, but its readiness R1 is matched by S1"),
