@@ -328,6 +328,8 @@ def test_the_room_follows_its_majority_and_carries_its_conditions(
     # The room's condition opens the route for every action.
     control = text(host.get(f"/workshops/{workshop.pk}/"))
     assert "Every action leads on to the same decision: “11 Feb 2008, about 10:00”" in control
+    assert "So far the room's story has set: " in control
+    assert "Two orders that did not agree went out from the radio room." in control
     feedback = visible(text(ana.get(workshop.room_path)))
     assert "Who needed what" in feedback and "Lina: R4" in feedback
     _act(host, workshop, "open")
@@ -361,6 +363,9 @@ def test_the_room_follows_its_majority_and_carries_its_conditions(
     assert "R4 would call for S4 Delegating" in phone and "the best fit is S3 Supporting" in phone
     _act(host, workshop, "end")
     assert _fresh(workshop).status == Status.ENDED
+    assert "How the room's story ended: Two voices at dawn" in visible(
+        text(ana.get(workshop.room_path))
+    )
     finale = visible(_present(host, workshop))
     assert "How the room's story ended" in finale and "Two voices at dawn" in finale
     results = visible(text(host.get(f"/workshops/{workshop.pk}/results/")))
