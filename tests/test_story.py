@@ -8,6 +8,7 @@ without htmx) and in a workshop room, where the action the room follows sets the
 from __future__ import annotations
 
 import re
+from html import unescape
 from types import SimpleNamespace
 
 import pytest
@@ -34,7 +35,7 @@ def text(response) -> str:
 
 def visible(html: str) -> str:
     """The page's text with tags and runs of white space squeezed out."""
-    squeezed = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    squeezed = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
     return re.sub(r" ([:;,.)])", r"\1", squeezed)
 
 
@@ -141,6 +142,8 @@ def test_an_early_choice_routes_the_story_comes_back_and_picks_the_ending(guest,
     assert "A hard call" in feedback
     assert "both S2 Coaching and S3 Supporting can be defended" in feedback
     assert "Coaching keeps the routine firm while people learn it" in feedback
+    assert "less directive than LEAD's best fit, and still defensible here" in feedback
+    assert "than the moment called for" not in feedback
     proceed(guest, attempt, "regroup")
 
     # A rule stop: the best fit is the point's own, not the readiness match.

@@ -181,6 +181,10 @@ class Feedback:
 
     @property
     def miss_text(self) -> str:
+        if self.answer.style == self.hard_call_also and self.answer.miss:
+            # The other defensible style of a hard call: a miss by LEAD's count, not an error.
+            direction = "more" if self.answer.miss == Miss.OVER else "less"
+            return f"{direction} directive than LEAD's best fit, and still defensible here"
         if self.answer.miss == Miss.OVER:
             return "more directive than the moment called for (over-directing)"
         if self.answer.miss == Miss.UNDER:
