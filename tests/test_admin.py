@@ -101,7 +101,7 @@ def test_admin_saves_a_valid_edit(admin_client, small_scenario) -> None:
         ({"options-1-points": "2"}, "Exactly one option must have 2 points"),
         ({"options-0-points": "0"}, "Select a valid choice"),
         ({"time_budget": "20"}, "The time budget, 20 s, is below the reading load"),
-        ({"options-0-text": "Many words " * 60}, "The time budget, 35 s, is below the reading"),
+        ({"options-0-text": "Many words " * 100}, "The time budget, 90 s, is below the reading"),
     ],
 )
 def test_admin_refuses_content_that_breaks_the_rules(
