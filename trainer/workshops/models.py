@@ -3,7 +3,8 @@
 All state is in these tables, so any number of app processes can serve one workshop.
 Each participant plays through their own ``Attempt`` (mode ``workshop``); answers are
 written only by ``Attempt.record_answer``. What belongs to the room (which decision is
-open, whether answers are locked or revealed, which branch the story follows) lives here.
+open, whether answers are locked or revealed, which branch the story follows, and the
+conditions the followed actions set, which ``scenarios.story`` reads) lives here.
 
 Two counters on ``Workshop`` let live screens poll cheaply:
 
