@@ -88,3 +88,11 @@ def _fresh_content_cache():
     content_cache.clear()
     yield
     content_cache.clear()
+
+
+@pytest.fixture
+def story_scenario(db) -> Scenario:
+    """A scenario whose early choices come back: a condition routes the story, shows a
+    paragraph later and picks the ending; with a mixed team, a hard call and a rule stop."""
+    load_files([SCENARIO_FILES / "story_small.yaml"])
+    return Scenario.objects.get(slug="test-story")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from scenarios import story
 from scenarios.leadership import Miss
 from trainer.charts import StyleArc, direction_word, style_arc
 from trainer.play.feedback import Feedback, feedback_for
@@ -30,10 +31,18 @@ class Debrief:
     arc_rows: list[ArcRow]
     miss_reading: str
     diagnosis_reading: str
+    ending: story.Ending | None = None
+    carried: list[story.Carried] = field(default_factory=list)
 
     @property
     def scenario(self):
         return self.attempt.scenario
+
+    @property
+    def hard_calls(self) -> list[Feedback]:
+        """The decisions where two styles are honestly defensible ("Where reasonable leaders
+        differ"), each with the trainee's own choice."""
+        return [review for review in self.reviews if review.hard_call_tradeoff]
 
 
 def miss_reading(result: Figures) -> str:
@@ -81,7 +90,11 @@ def _times(count: int) -> str:
 
 
 def debrief_for(attempt: Attempt) -> Debrief:
-    """Two queries: the answers with their points and options, and those options."""
+    """Two queries: the answers with their points and options, and those options.
+
+    ``attempt.scenario`` should be loaded with the attempt (its endings and conditions
+    are read here). In a workshop, the attempt's conditions are the room's.
+    """
     answers = list(
         Answer.objects.filter(attempt=attempt)
         .select_related("decision_point", "option")
@@ -111,6 +124,8 @@ def debrief_for(attempt: Attempt) -> Debrief:
         for index, answer in enumerate(answers, start=1)
     ]
     result = Figures.count(answers)
+    # The order the conditions were set in, as far as the answers' actions say.
+    set_order = [name for answer in answers for name in answer.option.sets or ()]
     return Debrief(
         attempt=attempt,
         score=result,
@@ -119,4 +134,6 @@ def debrief_for(attempt: Attempt) -> Debrief:
         arc_rows=rows,
         miss_reading=miss_reading(result),
         diagnosis_reading=diagnosis_reading(answers),
+        ending=story.ending_for(attempt.scenario, attempt.conditions),
+        carried=story.carried(attempt.scenario, attempt.conditions, set_order),
     )

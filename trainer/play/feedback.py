@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from scenarios import story
 from scenarios.leadership import (
     BEHAVIOUR,
     READINESS_PLAIN,
@@ -19,6 +20,8 @@ from scenarios.leadership import (
     Readiness,
     Style,
     best_option,
+    best_style,
+    style_label,
 )
 from scenarios.models import DecisionPoint, Option
 from scenarios.sources import Source, sources_for
@@ -74,6 +77,40 @@ def behaviour(style: str) -> str:
     return f"{task} task, {relationship} relationship behaviour"
 
 
+# What can stop the matching rule at a point (``rule_stop.kind``), as the feedback names it.
+RULE_STOP_KINDS = {
+    "law": "the law, or a rule that binds you",
+    "accountability": "an accountability that stays yours and cannot be handed on",
+    "influence": "people you can influence but not command",
+    "own-readiness": "your own readiness for this task",
+}
+
+
+@dataclass(frozen=True)
+class TeamNeed:
+    """One member of a mixed-readiness team, and the style their readiness calls for."""
+
+    who: str
+    readiness: str
+    readiness_label: str
+    style: str  # style_label of the matching style
+
+
+def team_needs(point: DecisionPoint) -> list[TeamNeed]:
+    """Who needed what at a point with a mixed-readiness team: each member's readiness and
+    the style the matching rule gives it."""
+    needs = []
+    for member in point.team or ():
+        readiness = member.get("readiness", "")
+        try:
+            style = style_label(best_style(readiness))
+            label = Readiness(readiness).label
+        except ValueError:  # content edited by hand into something the model cannot read
+            continue
+        needs.append(TeamNeed(member.get("who", ""), readiness, label, style))
+    return needs
+
+
 @dataclass
 class Feedback:
     """Everything the feedback panel and the debrief review show for one answer."""
@@ -86,6 +123,7 @@ class Feedback:
     sources: list[Source] = field(default_factory=list)
     heading_level: int = 3
     compact: bool = False  # the debrief's review, where the trainee's answer sits beside it
+    conditions: list[str] = field(default_factory=list)  # set so far, this answer's included
 
     @property
     def diagnosis_right(self) -> bool:
@@ -143,6 +181,10 @@ class Feedback:
 
     @property
     def miss_text(self) -> str:
+        if self.answer.style == self.hard_call_also and self.answer.miss:
+            # The other defensible style of a hard call: a miss by LEAD's count, not an error.
+            direction = "more" if self.answer.miss == Miss.OVER else "less"
+            return f"{direction} directive than LEAD's best fit, and still defensible here"
         if self.answer.miss == Miss.OVER:
             return "more directive than the moment called for (over-directing)"
         if self.answer.miss == Miss.UNDER:
@@ -163,7 +205,39 @@ class Feedback:
 
     @property
     def ends_scenario(self) -> bool:
-        return self.chosen.next_point_id is None
+        return story.ends_here(self.point, self.chosen, self.conditions)
+
+    @property
+    def hard_call_also(self) -> str:
+        """The other defensible style at a hard call ("" at any other point)."""
+        return (self.point.hard_call or {}).get("also", "")
+
+    @property
+    def hard_call_tradeoff(self) -> str:
+        return (self.point.hard_call or {}).get("tradeoff", "").strip()
+
+    @property
+    def rule_stop_text(self) -> str:
+        return (self.point.rule_stop or {}).get("text", "").strip()
+
+    @property
+    def rule_stop_kind(self) -> str:
+        kind = (self.point.rule_stop or {}).get("kind", "")
+        return RULE_STOP_KINDS.get(kind, kind)
+
+    @property
+    def matching_style(self) -> str:
+        """The style the matching rule alone gives the point's readiness: what a rule stop
+        overrides. Every other sentence about the best fit reads ``best``, never this."""
+        return best_style(self.point.readiness)
+
+    @property
+    def rule_stop_moves_best(self) -> bool:
+        return self.best.style != self.matching_style
+
+    @property
+    def team(self) -> list[TeamNeed]:
+        return team_needs(self.point)
 
     @property
     def head_html(self) -> SafeString:
@@ -194,8 +268,10 @@ def feedback_for(
     timed: bool,
     compact: bool = False,
     heading_level: int = 3,
+    conditions: list[str] | None = None,
 ) -> Feedback:
-    """Feedback for ``answer``, given its point and that point's options (already loaded)."""
+    """Feedback for ``answer``, given its point and that point's options (already loaded),
+    and the conditions set so far (which decide whether this answer ends the story)."""
     chosen = next((o for o in options if o.pk == answer.option_id), None) or answer.option
     best = best_option(options) if options else chosen
     return Feedback(
@@ -207,4 +283,5 @@ def feedback_for(
         sources=sources_for(point.sources),
         compact=compact,
         heading_level=heading_level,
+        conditions=list(conditions or ()),
     )

@@ -1,7 +1,8 @@
 """Attempts at a scenario and the answers given in them.
 
-The rules live here: ``Attempt.record_answer`` is the one way an answer is written, and
-``Attempt.advance`` the one way an attempt moves on. Views only call them.
+The rules live here: ``Attempt.record_answer`` is the one way an answer is written (with the
+conditions its action sets), and ``Attempt.advance`` the one way an attempt moves on (where
+``scenarios.story`` says). Views only call them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from scenarios import story
 from scenarios.cache import stamp_of
 from scenarios.leadership import Miss, Readiness, Style, best_option, is_best_fit
 from scenarios.models import DecisionPoint, Option, Scenario
@@ -104,6 +106,12 @@ class Attempt(models.Model):
     points_done = models.PositiveSmallIntegerField(
         default=0,
         help_text="Decisions answered and moved past; the current one is number points_done + 1.",
+    )
+    conditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The scenario's conditions set so far, sorted: by this attempt's own "
+        "answers, or, in a workshop, by the actions the room followed.",
     )
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -268,11 +276,18 @@ class Attempt(models.Model):
                 timed=self.is_timed,
             ),
         )
+        # In a workshop the room's followed action sets the story's conditions, not each
+        # phone's answer (``Workshop.open_next``).
+        sets = option.sets if self.mode != Mode.WORKSHOP else []
+        conditions = story.applied(self.conditions, sets)
         try:
-            if transaction.get_connection().in_atomic_block:
-                # Inside a caller's transaction: a savepoint keeps it usable if we are refused.
+            if sets or transaction.get_connection().in_atomic_block:
+                # Inside a caller's transaction, a savepoint keeps it usable if we are refused;
+                # an answer that sets conditions writes them with the answer or not at all.
                 with transaction.atomic():
                     answer.save(force_insert=True)
+                    if conditions != self.conditions:
+                        Attempt.objects.filter(pk=self.pk).update(conditions=conditions)
             else:
                 # On its own, one INSERT is already atomic, and a refused one harms nothing.
                 answer.save(force_insert=True)
@@ -282,10 +297,12 @@ class Attempt(models.Model):
             if first is None:
                 raise
             return first, False
+        self.conditions = conditions
         return answer, True
 
     def advance(self, from_point: DecisionPoint, now: datetime | None = None) -> bool:
-        """Move on from ``from_point`` along the branch its answer chose.
+        """Move on from ``from_point``: along the first of its routes that the attempt's
+        conditions open, or else the branch its answer chose (``story.following``).
 
         Returns False and changes nothing if the attempt is no longer at ``from_point``
         or it has not been answered, so a double submit cannot skip a decision.
@@ -302,9 +319,8 @@ class Attempt(models.Model):
             )
             if answer is None:
                 return False
-            following = answer.option.next_point
-            if following is not None and not following.active:
-                following = None
+            # The conditions already hold the answer's own (record_answer wrote them).
+            following = story.following(from_point, answer.option, attempt.conditions)
             attempt.current_point = following
             attempt.current_served_at = None
             attempt.points_done += 1
@@ -321,6 +337,7 @@ class Attempt(models.Model):
             )
         self.current_point = attempt.current_point
         self.current_served_at = None
+        self.conditions = attempt.conditions
         self.points_done = attempt.points_done
         self.finished_at = attempt.finished_at
         return True

@@ -82,7 +82,11 @@ def _decision_context(
     answer: Answer | None = None,
     already_answered: bool = False,
 ) -> dict:
-    feedback = feedback_for(answer, point, options, timed=attempt.is_timed) if answer else None
+    feedback = (
+        feedback_for(answer, point, options, timed=attempt.is_timed, conditions=attempt.conditions)
+        if answer
+        else None
+    )
     return {
         "attempt": attempt,
         # Lazy, like "total": the feedback fragment needs neither, the full page both.

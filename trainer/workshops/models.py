@@ -3,7 +3,8 @@
 All state is in these tables, so any number of app processes can serve one workshop.
 Each participant plays through their own ``Attempt`` (mode ``workshop``); answers are
 written only by ``Attempt.record_answer``. What belongs to the room (which decision is
-open, whether answers are locked or revealed, which branch the story follows) lives here.
+open, whether answers are locked or revealed, which branch the story follows, and the
+conditions the followed actions set, which ``scenarios.story`` reads) lives here.
 
 Two counters on ``Workshop`` let live screens poll cheaply:
 
@@ -30,6 +31,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from scenarios import story
 from scenarios.models import DecisionPoint, Option, Scenario
 from trainer.play.models import Answer, AnswerRefused, Attempt, Mode, new_guest_token
 from trainer.workshops import codes
@@ -111,6 +113,12 @@ class Workshop(models.Model):
     capacity = models.PositiveIntegerField(
         default=DEFAULT_CAPACITY, help_text="The most people who can join; the facilitator sets it."
     )
+    conditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The scenario's conditions the room's story has set, sorted: by the action "
+        "the room followed at each decision (the majority's, or the facilitator's pick).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -191,7 +199,8 @@ class Workshop(models.Model):
             elif workshop.status == Status.REVEALED:
                 step = workshop.current_step
                 option, followed_by = step.branch()
-                point = step.next_point(option)
+                conditions = story.applied(workshop.conditions, option.sets)
+                point = story.following(step.decision_point, option, conditions)
                 if point is None:
                     raise WorkshopRefused(
                         "This branch of the story ends here. End the workshop to show the summary."
@@ -200,6 +209,7 @@ class Workshop(models.Model):
                 step.followed_by = followed_by
                 step.save(update_fields=["followed_option", "followed_by"])
                 workshop._move_past(step)
+                workshop.conditions = conditions
                 number = step.number + 1
             elif workshop.status == Status.ENDED:
                 raise WorkshopRefused("The workshop has ended.")
@@ -210,8 +220,14 @@ class Workshop(models.Model):
             new_step = Step.objects.create(
                 workshop=workshop, number=number, decision_point=point, opened_at=now
             )
-            workshop._attempts().update(current_point=point, current_served_at=now, updated_at=now)
-            workshop._move(Status.OPEN, current_step=new_step)
+            # Every phone's attempt is in the room's story, so it carries the room's conditions.
+            workshop._attempts().update(
+                current_point=point,
+                current_served_at=now,
+                conditions=workshop.conditions,
+                updated_at=now,
+            )
+            workshop._move(Status.OPEN, current_step=new_step, conditions=workshop.conditions)
         return new_step
 
     def lock(self, *, expected_step: int | None = None, now: datetime | None = None) -> None:
@@ -305,10 +321,20 @@ class Workshop(models.Model):
             workshop = self._locked(expected_step)
             if workshop.status == Status.ENDED:
                 raise WorkshopRefused("The workshop has already ended.")
+            if workshop.status == Status.REVEALED:
+                # The last revealed decision's followed action still sets its conditions:
+                # the room's ending depends on them.
+                option, _ = workshop.current_step.branch()
+                workshop.conditions = story.applied(workshop.conditions, option.sets)
             if workshop.current_step is not None:
                 workshop._move_past(workshop.current_step)
-            workshop._attempts().update(current_point=None, finished_at=now, updated_at=now)
-            workshop._move(Status.ENDED, ended_at=now)
+            workshop._attempts().update(
+                current_point=None,
+                finished_at=now,
+                conditions=workshop.conditions,
+                updated_at=now,
+            )
+            workshop._move(Status.ENDED, ended_at=now, conditions=workshop.conditions)
 
     def hide_reason(
         self, answer_id: int, *, hidden: bool = True, expected_step: int | None = None
@@ -360,7 +386,10 @@ class Workshop(models.Model):
                 step.decision_point_id if workshop.status == Status.OPEN else None
             )
             attempt.current_served_at = now if workshop.status == Status.OPEN else None
-            attempt.save(update_fields=["current_point", "current_served_at", "updated_at"])
+            attempt.conditions = workshop.conditions
+            attempt.save(
+                update_fields=["current_point", "current_served_at", "conditions", "updated_at"]
+            )
             participant = Participant.objects.create(
                 workshop=workshop,
                 attempt=attempt,
@@ -534,13 +563,6 @@ class Step(models.Model):
             pick = Option.objects.select_related("next_point").get(pk=self.branch_pick_id)
             return pick, FollowedBy.FACILITATOR
         return self.majority_option(counts), FollowedBy.MAJORITY
-
-    @staticmethod
-    def next_point(option: Option) -> DecisionPoint | None:
-        following = option.next_point
-        if following is None or not following.active:
-            return None
-        return following
 
 
 class Participant(models.Model):

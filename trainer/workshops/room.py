@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from scenarios import story
 from scenarios.leadership import (
     READINESS_PLAIN,
     STYLE_PLAIN,
@@ -264,10 +265,24 @@ class Reveal:
 
     @property
     def followed_next(self) -> DecisionPoint | None:
-        return Step.next_point(self.followed)
+        return next(b.next_point for b in self.branches if b.option.pk == self.followed.pk)
+
+    @property
+    def hard_call_also(self) -> str:
+        return (self.point.hard_call or {}).get("also", "")
+
+    @property
+    def hard_call_tradeoff(self) -> str:
+        return (self.point.hard_call or {}).get("tradeoff", "").strip()
+
+    @property
+    def rule_stop_text(self) -> str:
+        return (self.point.rule_stop or {}).get("text", "").strip()
 
 
-def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
+def reveal(step: Step, *, with_reasons: bool = True, conditions: list[str] | None = None) -> Reveal:
+    """The room's answers to ``step`` and where each action would take the story, given
+    the room's ``conditions`` so far (read from the workshop when not given)."""
     point = step.decision_point
     result = tally(step)
     options = shown_order(point.options.select_related("next_point"), room_seed(step.workshop_id))
@@ -275,11 +290,14 @@ def reveal(step: Step, *, with_reasons: bool = True) -> Reveal:
     majority = majority_option(options, result.by_option)
     pick = next((o for o in options if o.pk == step.branch_pick_id), None)
     followed = pick or majority
+    if conditions is None:
+        conditions = step.workshop.conditions
+    leads_to = story.following_each(point, options, conditions)
     branches = [
         BranchChoice(
             option=option,
             count=result.by_option.get(option.pk, 0),
-            next_point=Step.next_point(option),
+            next_point=leads_to[option.pk],
             is_majority=option.pk == majority.pk,
             is_followed=option.pk == followed.pk,
             letter=letter,
@@ -380,6 +398,10 @@ MISS_PHRASES = {
 class Summary:
     steps: list[StepSummary]
     joined: int
+    # Where the room's story ended (the scenario's ending for the room's conditions), and
+    # the conditions it set on the way.
+    ending: story.Ending | None = None
+    carried: list[story.Carried] = field(default_factory=list)
 
     @property
     def answered_steps(self) -> list[StepSummary]:
@@ -437,7 +459,16 @@ def summary(workshop: Workshop) -> Summary:
         best = best_option(step.decision_point.options.all())
         figures = Figures.of(per_point.get(step.decision_point_id))
         summaries.append(StepSummary(step=step, figures=figures, best_style=best.style))
-    return Summary(steps=summaries, joined=joined_count(workshop))
+    # The order the room's followed actions set its conditions in.
+    set_order = [
+        name for step in steps if step.followed_option for name in step.followed_option.sets
+    ]
+    return Summary(
+        steps=summaries,
+        joined=joined_count(workshop),
+        ending=story.ending_for(workshop.scenario, workshop.conditions) if steps else None,
+        carried=story.carried(workshop.scenario, workshop.conditions, set_order),
+    )
 
 
 @dataclass

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from scenarios import story
 from scenarios.cache import in_scenario
 from scenarios.leadership import READINESS_PLAIN, Readiness, best_option
 from scenarios.models import DecisionPoint
@@ -260,7 +261,8 @@ def _control_context(request: HtmxHttpRequest, workshop: Workshop) -> dict:
         context["incoming"] = room.incoming_reasons(step)
         context["waiting"] = room.waiting_names(step)
     if step is not None and workshop.status == Status.REVEALED:
-        context["reveal"] = room.reveal(step, with_reasons=False)
+        context["reveal"] = room.reveal(step, with_reasons=False, conditions=workshop.conditions)
+        context["carried"] = story.carried(workshop.scenario, workshop.conditions)
     if workshop.status == Status.LOBBY:
         context["qr"] = qr_svg(context["join_url"])
     return context
@@ -405,7 +407,7 @@ def present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context["seconds_left"] = step.seconds_left() if workshop.status == Status.OPEN else None
         context["readiness_rows"] = [(r.value, r.label) for r in Readiness]
     elif workshop.status == Status.REVEALED:
-        reveal = room.reveal(step)
+        reveal = room.reveal(step, conditions=workshop.conditions)
         context["reveal"] = reveal
         context["option_chart"] = charts.bar_chart(reveal.option_bars, charts.ABOVE)
         context["diagnosis_chart"] = charts.bar_chart(reveal.diagnosis_bars, charts.ABOVE, "right")
@@ -604,6 +606,7 @@ def _participant_context(
         result = figures(participant.attempt.answers.all())
         context["score"] = result
         context["miss_reading"] = miss_reading(result)
+        context["ending"] = story.ending_for(workshop.scenario, workshop.conditions)
         context["debrief_url"] = reverse("workshops:debrief", args=[debrief_token(participant)])
         context["poll"] = False
         return context

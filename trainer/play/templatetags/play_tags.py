@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
 
+from scenarios import story
 from scenarios.leadership import Style
 from trainer.play.feedback import PROVENANCE_NOTES, duration
 from trainer.play.feedback import behaviour as feedback_behaviour
@@ -88,3 +89,16 @@ def ago(moment) -> str:
     if (timezone.now() - moment).total_seconds() < 60:
         return "just now"
     return f"{timesince(moment)} ago"
+
+
+@register.simple_tag
+def consequences(point, conditions) -> list[story.Consequence]:
+    """The point's ``if_set`` parts for the conditions set so far (an attempt's or a room's):
+    ``{% consequences point attempt.conditions as found %}``."""
+    return story.consequences(point, conditions or ())
+
+
+@register.simple_tag
+def cues_with(point, found) -> list[str]:
+    """The point's own cues, then those its consequences add."""
+    return story.cues_with(point, found or ())
