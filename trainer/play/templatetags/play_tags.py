@@ -10,6 +10,7 @@ from django.utils.timesince import timesince
 from scenarios.leadership import Style
 from trainer.play.feedback import PROVENANCE_NOTES, duration
 from trainer.play.feedback import behaviour as feedback_behaviour
+from trainer.play.scoring import LATE_RULE, LateRule
 
 register = template.Library()
 
@@ -88,3 +89,9 @@ def ago(moment) -> str:
     if (timezone.now() - moment).total_seconds() < 60:
         return "just now"
     return f"{timesince(moment)} ago"
+
+
+@register.simple_tag
+def late_rule() -> LateRule:
+    """The Golden Hour rule's figures (``{% late_rule as rule %}``), from ``scoring``."""
+    return LATE_RULE
