@@ -54,7 +54,17 @@ def load_spec(spec: ScenarioSpec) -> LoadResult:
         scenario = Scenario(slug=spec.slug, content_version=1)
     else:
         scenario.content_version += 1
-    for name in ("title", "summary", "trains", "phase", "minutes", "published", "debrief_prompt"):
+    for name in (
+        "title",
+        "summary",
+        "trains",
+        "phase",
+        "minutes",
+        "published",
+        "debrief_prompt",
+        "conditions",
+        "endings",
+    ):
         setattr(scenario, name, getattr(spec, name))
     scenario.content_hash = content_hash
     scenario.save()
@@ -81,6 +91,14 @@ def load_spec(spec: ScenarioSpec) -> LoadResult:
             "provenance",
             "sources",
             "discussion_prompt",
+            "phase",
+            "breaks_pattern",
+            "team",
+            "hard_call",
+            "rule_stop",
+            "if_set",
+            "routes",
+            "delay_cost",
         ):
             setattr(point, name, getattr(point_spec, name))
         point.save()
@@ -101,6 +119,7 @@ def load_spec(spec: ScenarioSpec) -> LoadResult:
             option.text = option_spec.text
             option.feedback = option_spec.feedback
             option.points = option_spec.points
+            option.sets = list(option_spec.sets)
             option.next_point = points[option_spec.next] if option_spec.next else None
             option.save()
     return LoadResult(spec.slug, created, True, scenario.content_version)
@@ -143,8 +162,26 @@ def scenario_document(scenario: Scenario) -> dict[str, Any]:
         "summary": _prose(scenario.summary),
         "trains": _prose(scenario.trains),
         "debrief_prompt": _prose(scenario.debrief_prompt),
-        "decision_points": [],
     }
+    if scenario.conditions:
+        document["conditions"] = {
+            name: _without_empty({"text": _prose(c["text"]), "warning": c.get("warning", "")})
+            for name, c in scenario.conditions.items()
+        }
+    if scenario.endings:
+        document["endings"] = [
+            _without_empty(
+                {
+                    "key": ending["key"],
+                    "if": list(ending.get("if", [])),
+                    "unless": list(ending.get("unless", [])),
+                    "title": ending["title"],
+                    "text": _prose(ending["text"]),
+                }
+            )
+            for ending in scenario.endings
+        ]
+    document["decision_points"] = []
     for index, point in enumerate(points):
         following = points[index + 1].key if index + 1 < len(points) else END
         options = list(point.options.all())
@@ -164,6 +201,7 @@ def scenario_document(scenario: Scenario) -> dict[str, Any]:
         }
         if point.discussion_prompt:
             entry["discussion_prompt"] = _prose(point.discussion_prompt)
+        entry.update(_point_extras(point))
         if default_next != following:
             entry["next"] = default_next
         happened: dict[str, Any] = {"text": _prose(point.happened)}
@@ -179,11 +217,57 @@ def scenario_document(scenario: Scenario) -> dict[str, Any]:
                 "feedback": _prose(option.feedback),
                 "points": option.points,
             }
+            if option.sets:
+                option_entry["sets"] = list(option.sets)
             if target != default_next:
                 option_entry["next"] = target
             entry["options"].append(option_entry)
         document["decision_points"].append(entry)
     return document
+
+
+def _without_empty(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in mapping.items() if value not in ("", [], {}, None)}
+
+
+def _point_extras(point: DecisionPoint) -> dict[str, Any]:
+    """The optional fields of a point that it uses, as an author writes them."""
+    extras: dict[str, Any] = {
+        "phase": point.phase,
+        "breaks_pattern": _prose(point.breaks_pattern),
+        "team": [{"who": m["who"], "readiness": m["readiness"]} for m in point.team],
+        "hard_call": _without_empty(
+            {
+                "also": point.hard_call.get("also", ""),
+                "tradeoff": _prose(point.hard_call.get("tradeoff", "")),
+            }
+        ),
+        "rule_stop": _without_empty(
+            {
+                "kind": point.rule_stop.get("kind", ""),
+                "style": point.rule_stop.get("style", ""),
+                "text": _prose(point.rule_stop.get("text", "")),
+            }
+        ),
+        "if_set": {
+            name: _without_empty(
+                {"narrative": _prose(extra["narrative"]), "cues": list(extra.get("cues", []))}
+            )
+            for name, extra in point.if_set.items()
+        },
+        "routes": [
+            _without_empty(
+                {
+                    "if": list(route.get("if", [])),
+                    "unless": list(route.get("unless", [])),
+                    "next": route["next"] or END,
+                }
+            )
+            for route in point.routes
+        ],
+        "delay_cost": _prose(point.delay_cost),
+    }
+    return _without_empty(extras)
 
 
 def dump_scenario(scenario: Scenario) -> str:

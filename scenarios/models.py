@@ -20,6 +20,32 @@ class Phase(models.TextChoices):
 
 PHASE_ORDER = {value: index for index, value in enumerate(Phase.values)}
 
+# The style each phase usually calls for, as the keynote walks through the arc. A point that
+# "breaks the pattern" has a best fit other than its phase's style.
+PHASE_STYLE: dict[str, str] = {
+    Phase.BEFORE: Style.S4,
+    Phase.FIRST_HOUR: Style.S1,
+    Phase.FIRST_DAYS: Style.S2,
+    Phase.WEEKS_AFTER: Style.S3,
+    Phase.BACK_TO_NORMAL: Style.S4,
+}
+
+
+class RuleStop(models.TextChoices):
+    """What can override the matching rule at a point."""
+
+    LAW = "law", "The law or a binding rule"
+    ACCOUNTABILITY = "accountability", "Accountability that cannot be handed on"
+    INFLUENCE = "influence", "Influence beyond the leader's authority"
+    OWN_READINESS = "own-readiness", "The leader's own readiness"
+
+
+class ConditionWarning(models.TextChoices):
+    """The two warnings of the keynote a branch can teach."""
+
+    LATE_TO_LEAD = "late-to-lead", "Failing to take charge"
+    DIRECTIVE_TOO_LONG = "directive-too-long", "Staying directive too long"
+
 
 class Provenance(models.TextChoices):
     FACT = "fact", "Documented fact"
@@ -57,6 +83,17 @@ class Scenario(models.Model):
         default=1, help_text="Goes up by one each time loaded content changes."
     )
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    conditions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Conditions a choice can set: {name: {"text": ..., "warning": ...}}.',
+    )
+    endings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Endings in order: [{"key", "title", "text", "if": [...], "unless": [...]}]; '
+        "the debrief shows the first whose conditions hold.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScenarioQuerySet.as_manager()
@@ -102,6 +139,41 @@ class DecisionPoint(models.Model):
     provenance = models.CharField(max_length=10, choices=Provenance.choices)
     sources = models.JSONField(default=list, blank=True, help_text="Source keys from the brief.")
     discussion_prompt = models.TextField(blank=True)
+    phase = models.CharField(
+        max_length=20, blank=True, help_text="The phase this moment belongs to, if set."
+    )
+    breaks_pattern = models.TextField(
+        blank=True, help_text="Why the best fit here is not the style its phase usually calls for."
+    )
+    team = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A mixed-readiness team: [{"who": ..., "readiness": "R4"}].',
+    )
+    hard_call = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Two defensible styles: {"also": "S2", "tradeoff": ...}, or empty.',
+    )
+    rule_stop = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='What overrides the matching rule: {"kind", "style", "text"}, or empty.',
+    )
+    if_set = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Text shown when a condition is set: {name: {"narrative": ..., "cues": [...]}}.',
+    )
+    routes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Checked after the answer: [{"if": [...], "unless": [...], "next": key}]; '
+        "the first that holds decides the next point (a null next: the end).",
+    )
+    delay_cost = models.TextField(
+        blank=True, help_text="Timed mode: what running over the clock cost in the story."
+    )
 
     class Meta:
         ordering = ["scenario_id", "order"]  # by the column: no join to the scenario
@@ -138,6 +210,11 @@ class Option(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Where this choice leads. Empty: the scenario ends here.",
+    )
+    sets = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Conditions this choice sets for the rest of the attempt.",
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from scenarios.leadership import best_option
 
@@ -20,6 +21,7 @@ class OptionSpec:
     feedback: str
     points: int
     next: str | None  # a point key, or None for the end
+    sets: list[str] = field(default_factory=list)  # condition names
 
 
 @dataclass
@@ -39,6 +41,15 @@ class PointSpec:
     discussion_prompt: str
     options: list[OptionSpec]
     scene_note: str = ""
+    phase: str = ""
+    breaks_pattern: str = ""
+    team: list[dict[str, str]] = field(default_factory=list)  # [{"who", "readiness"}]
+    hard_call: dict[str, str] = field(default_factory=dict)  # {"also", "tradeoff"} or {}
+    rule_stop: dict[str, str] = field(default_factory=dict)  # {"kind", "style", "text"} or {}
+    if_set: dict[str, dict[str, Any]] = field(default_factory=dict)  # name: {narrative, cues}
+    # [{"if": [...], "unless": [...], "next": key or None}], checked before any 'next'
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    delay_cost: str = ""
 
     @property
     def best_option(self) -> OptionSpec:
@@ -56,6 +67,9 @@ class ScenarioSpec:
     published: bool
     debrief_prompt: str
     points: list[PointSpec] = field(default_factory=list)
+    conditions: dict[str, dict[str, str]] = field(default_factory=dict)  # name: {text, warning}
+    # [{"key", "title", "text", "if": [...], "unless": [...]}]; the last one is the fallback
+    endings: list[dict[str, Any]] = field(default_factory=list)
 
     def content_hash(self) -> str:
         payload = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)

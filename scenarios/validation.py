@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios import guessability, sources, yaml_lines
+from scenarios import guessability, reading, sources, yaml_lines
 from scenarios.leadership import POINTS, Readiness, Style, best_style, level
-from scenarios.models import Phase, Provenance
+from scenarios.models import ConditionWarning, Phase, Provenance, RuleStop
 from scenarios.specs import OptionSpec, PointSpec, ScenarioSpec
 from scenarios.yaml_lines import LineDict, LineList
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 END = "end"
-DEFAULT_TIME_BUDGET = 90
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -71,7 +70,21 @@ SCENARIO_FIELDS = {
     "minutes": (True, "minutes"),
     "published": (False, "bool"),
     "debrief_prompt": (True, "text"),
+    "conditions": (False, "mapping"),
+    "endings": (False, "list"),
     "decision_points": (True, "list"),
+}
+# A named condition a choice can set, and an ending the debrief can show.
+CONDITION_FIELDS = {
+    "text": (True, "text"),
+    "warning": (False, "warning"),
+}
+ENDING_FIELDS = {
+    "key": (True, "slug"),
+    "if": (False, "names"),
+    "unless": (False, "names"),
+    "title": (True, "text"),
+    "text": (True, "text"),
 }
 POINT_FIELDS = {
     "key": (True, "slug"),
@@ -85,9 +98,22 @@ POINT_FIELDS = {
     "time_budget": (False, "seconds"),
     "discussion_prompt": (False, "text"),
     "next": (False, "next"),
+    "phase": (False, "phase"),
+    "breaks_pattern": (False, "text"),
+    "team": (False, "list"),
+    "hard_call": (False, "mapping"),
+    "rule_stop": (False, "mapping"),
+    "if_set": (False, "mapping"),
+    "routes": (False, "list"),
+    "delay_cost": (False, "text"),
     "what_happened": (True, "mapping"),
     "options": (True, "list"),
 }
+TEAM_FIELDS = {"who": (True, "text"), "readiness": (True, "readiness")}
+HARD_CALL_FIELDS = {"also": (True, "style"), "tradeoff": (True, "text")}
+RULE_STOP_FIELDS = {"kind": (True, "rule_stop"), "style": (True, "style"), "text": (True, "text")}
+IF_SET_FIELDS = {"narrative": (True, "text"), "cues": (False, "text_list")}
+ROUTE_FIELDS = {"if": (False, "names"), "unless": (False, "names"), "next": (True, "next")}
 # Words that say a scene's details are made up; they belong in 'scene_note' unless the
 # whole of what happened is labelled training fiction.
 _INVENTED = re.compile(r"\b(invented|fictional|made up)\b", re.IGNORECASE)
@@ -105,6 +131,7 @@ OPTION_FIELDS = {
     "feedback": (True, "text"),
     "points": (True, "points"),
     "next": (False, "next"),
+    "sets": (False, "names"),
 }
 
 
@@ -114,6 +141,13 @@ class _FileChecker:
     def __init__(self, label: str) -> None:
         self.label = label
         self.errors: list[str] = []
+        # Where conditions are declared, set and read, for the checks across the file:
+        # (name, point key or None for the endings, line, what reads or sets it).
+        self.declared: dict[str, int] = {}
+        self.sets: list[tuple[str, str, int, str]] = []
+        self.reads: list[tuple[str, str | None, int, str]] = []
+        self.route_lines: dict[str, list[int]] = {}
+        self.ending_lines: list[int] = []
 
     def problem(self, line: int, message: str) -> None:
         self.errors.append(f"{self.label}:{line}: {message}")
@@ -140,7 +174,17 @@ class _FileChecker:
 
     def value(self, raw: Any, kind: str, name: str, line: int) -> Any:
         """One field's value, cleaned; None (and a problem) when it is wrong."""
-        if kind in {"text", "slug", "phase", "readiness", "style", "provenance", "next"}:
+        if kind in {
+            "text",
+            "slug",
+            "phase",
+            "readiness",
+            "style",
+            "provenance",
+            "next",
+            "warning",
+            "rule_stop",
+        }:
             if isinstance(raw, bool) or not isinstance(raw, str | int | float):
                 self.problem(line, f"'{name}' must be text")
                 return None
@@ -153,6 +197,8 @@ class _FileChecker:
                 "readiness": Readiness.values,
                 "style": Style.values,
                 "provenance": Provenance.values,
+                "warning": ConditionWarning.values,
+                "rule_stop": RuleStop.values,
             }.get(kind)
             if choices is not None and text not in choices:
                 self.problem(line, f"unknown {kind} '{text}' (one of {', '.join(choices)})")
@@ -193,14 +239,99 @@ class _FileChecker:
                 else:
                     items.append(str(item).strip())
             return items
+        if kind == "names":
+            if not isinstance(raw, LineList) or not raw:
+                self.problem(line, f"'{name}' must be a list of condition names")
+                return None
+            names = []
+            for index, item in enumerate(raw):
+                if not isinstance(item, str) or not SLUG_RE.match(item):
+                    self.problem(
+                        raw.line_of(index),
+                        f"each entry of '{name}' must be a condition name: lower-case letters, "
+                        "digits and hyphens",
+                    )
+                else:
+                    names.append(item)
+            return names
         if kind in {"list", "mapping"}:
             return raw  # checked by the caller, which knows their shape
         raise AssertionError(kind)
+
+    def entries(
+        self, raw: Any, schema: dict, what: str, line: int
+    ) -> list[tuple[dict[str, Any], LineDict]]:
+        """A list of mappings, each checked against a schema; only the complete ones."""
+        if not isinstance(raw, LineList) or not raw:
+            self.problem(line, f"{what} must be a non-empty list")
+            return []
+        required = {name for name, (needed, _) in schema.items() if needed}
+        found = []
+        for index, item in enumerate(raw):
+            values = self.fields(item, schema, f"entry {index + 1} of {what}", raw.line_of(index))
+            if values is not None and required <= values.keys():
+                found.append((values, item))
+        return found
+
+    def named(
+        self, raw: Any, schema: dict, what: str, line: int
+    ) -> list[tuple[str, dict[str, Any], int]]:
+        """A mapping of condition names to mappings, each checked against a schema."""
+        if not isinstance(raw, LineDict) or not raw:
+            self.problem(line, f"{what} must be a mapping of condition names")
+            return []
+        required = {name for name, (needed, _) in schema.items() if needed}
+        found = []
+        for name, item in raw.items():
+            name_line = raw.line_of(name)
+            if not isinstance(name, str) or not SLUG_RE.match(name):
+                self.problem(
+                    name_line,
+                    f"condition name '{name}' in {what} must be lower-case letters, digits "
+                    "and hyphens",
+                )
+                continue
+            values = self.fields(item, schema, f"'{name}' in {what}", name_line)
+            if values is not None and required <= values.keys():
+                found.append((name, values, name_line))
+        return found
+
+    def conditions(self, data: LineDict) -> dict[str, dict[str, str]]:
+        conditions = {}
+        for name, values, line in self.named(
+            data["conditions"], CONDITION_FIELDS, "'conditions'", data.line_of("conditions")
+        ):
+            conditions[name] = {"text": values["text"], "warning": values.get("warning", "")}
+            self.declared[name] = line
+        return conditions
+
+    def endings(self, data: LineDict) -> list[dict[str, Any]]:
+        endings = []
+        for values, item in self.entries(
+            data["endings"], ENDING_FIELDS, "'endings'", data.line_of("endings")
+        ):
+            ending = {
+                "key": values["key"],
+                "title": values["title"],
+                "text": values["text"],
+                "if": values.get("if", []),
+                "unless": values.get("unless", []),
+            }
+            for field_name in ("if", "unless"):
+                for condition in ending[field_name]:
+                    self.reads.append(
+                        (condition, None, item.line_of(field_name), f"ending '{ending['key']}'")
+                    )
+            endings.append(ending)
+            self.ending_lines.append(item.line)
+        return endings
 
     def scenario(self, data: Any) -> ScenarioSpec | None:
         top = self.fields(data, SCENARIO_FIELDS, "the scenario", 1)
         if top is None:
             return None
+        conditions = self.conditions(data) if "conditions" in top else {}
+        endings = self.endings(data) if "endings" in top else []
         raw_points = data.get("decision_points")
         points: list[PointSpec] = []
         point_lines: dict[str, int] = {}
@@ -244,6 +375,8 @@ class _FileChecker:
             published=top.get("published", True),
             debrief_prompt=top["debrief_prompt"],
             points=points,
+            conditions=conditions,
+            endings=endings,
         )
 
     def point(self, raw: Any, line: int, number: int):
@@ -261,6 +394,7 @@ class _FileChecker:
                 f"'what_happened' of {where}",
                 raw.line_of("what_happened"),
             )
+        extras = self.point_extras(raw, values, where)
         options: list[OptionSpec] = []
         option_nexts: list[tuple[str | None, int]] = []
         raw_options = raw.get("options")
@@ -301,12 +435,22 @@ class _FileChecker:
                             feedback=option["feedback"],
                             points=option["points"],
                             next=None,
+                            sets=option.get("sets", []),
                         )
                     )
+                    if isinstance(raw.get("key"), str):
+                        for condition in option.get("sets", []):
+                            self.sets.append(
+                                (condition, raw["key"], raw_option.line_of("sets"), style)
+                            )
                     option_nexts.append((option.get("next"), raw_option.line_of("next")))
                 if len(options) == 4:
                     self.check_scoring(
-                        options, values.get("readiness"), where, raw.line_of("options")
+                        options,
+                        values.get("readiness"),
+                        where,
+                        raw.line_of("options"),
+                        extras.get("rule_stop", {}).get("style"),
                     )
         required = {name for name, (needed, _) in POINT_FIELDS.items() if needed}
         if self.errors or not required <= values.keys() or happened is None:
@@ -336,20 +480,88 @@ class _FileChecker:
             cues=values["cues"],
             readiness=values["readiness"],
             readiness_rationale=values["readiness_rationale"],
-            time_budget=values.get("time_budget", DEFAULT_TIME_BUDGET),
+            time_budget=values.get("time_budget", 0),
             happened=happened["text"],
             scene_note=happened.get("scene_note", ""),
             provenance=happened["provenance"],
             sources=happened["sources"],
             discussion_prompt=values.get("discussion_prompt", ""),
             options=options,
+            **extras,
         )
+        if "time_budget" not in values:
+            point.time_budget = reading.default_budget(point)
         return point, option_nexts, values.get("next"), raw.line_of("next")
 
+    def point_extras(self, raw: LineDict, values: dict[str, Any], where: str) -> dict[str, Any]:
+        """The optional fields of issue #17, in the shapes the spec stores them."""
+        key = values.get("key", "")
+        extras: dict[str, Any] = {
+            name: values[name]
+            for name in ("phase", "breaks_pattern", "delay_cost")
+            if name in values
+        }
+        if "team" in values:
+            extras["team"] = [
+                {"who": member["who"], "readiness": member["readiness"]}
+                for member, _ in self.entries(
+                    raw["team"], TEAM_FIELDS, f"'team' of {where}", raw.line_of("team")
+                )
+            ]
+        for name, schema in (("hard_call", HARD_CALL_FIELDS), ("rule_stop", RULE_STOP_FIELDS)):
+            if name in values:
+                found = self.fields(raw[name], schema, f"'{name}' of {where}", raw.line_of(name))
+                if found is not None and {n for n, (needed, _) in schema.items() if needed} <= (
+                    found.keys()
+                ):
+                    extras[name] = found
+        if "if_set" in values:
+            extras["if_set"] = {}
+            for name, found, line in self.named(
+                raw["if_set"], IF_SET_FIELDS, f"'if_set' of {where}", raw.line_of("if_set")
+            ):
+                extras["if_set"][name] = {
+                    "narrative": found["narrative"],
+                    "cues": found.get("cues", []),
+                }
+                self.reads.append((name, key, line, "if_set"))
+        if "routes" in values:
+            extras["routes"] = []
+            lines = self.route_lines.setdefault(key, [])
+            for found, item in self.entries(
+                raw["routes"], ROUTE_FIELDS, f"'routes' of {where}", raw.line_of("routes")
+            ):
+                if "if" not in found and "unless" not in found:
+                    self.problem(
+                        item.line,
+                        f"a route of {where} has neither 'if' nor 'unless'; "
+                        "use the point's 'next' for where every answer goes",
+                    )
+                    continue
+                route = {
+                    "if": found.get("if", []),
+                    "unless": found.get("unless", []),
+                    "next": found["next"],  # a key or "end"; resolved with the others
+                }
+                for field_name in ("if", "unless"):
+                    for condition in route[field_name]:
+                        self.reads.append((condition, key, item.line_of(field_name), "routes"))
+                extras["routes"].append(route)
+                lines.append(item.line_of("next"))
+        return extras
+
     def check_scoring(
-        self, options: list[OptionSpec], readiness: str | None, where: str, line: int
+        self,
+        options: list[OptionSpec],
+        readiness: str | None,
+        where: str,
+        line: int,
+        rule_stop_style: str | None = None,
     ) -> None:
-        """LEAD's rule: +2, +1, -1 and -2 once each; +2 on the match, +1 on a neighbour of it."""
+        """LEAD's rule: +2, +1, -1 and -2 once each; +2 on the match, +1 on a neighbour of it.
+
+        At a rule stop the override's style takes the match's place: the +2 goes to it.
+        """
         given = sorted((option.points for option in options), reverse=True)
         if given != list(POINTS):
             self.problem(
@@ -359,7 +571,13 @@ class _FileChecker:
             )
             return
         by_points = {option.points: option.style for option in options}
-        if readiness and by_points[2] != best_style(readiness):
+        if rule_stop_style and by_points[2] != rule_stop_style:
+            self.problem(
+                line,
+                f"{where} gives +2 to {by_points[2]}, but its rule_stop calls for "
+                f"{rule_stop_style}: the +2 option must use the style the override calls for",
+            )
+        elif not rule_stop_style and readiness and by_points[2] != best_style(readiness):
             self.problem(
                 line,
                 f"{where} gives +2 to {by_points[2]}, but its readiness {readiness} is matched "
@@ -382,6 +600,12 @@ class _FileChecker:
                     self.problem(point_next_line, f"'next' names a missing point '{point_next}'")
                     continue
                 default = None if point_next == END else point_next
+            for route, line in zip(point.routes, self.route_lines.get(point.key, []), strict=True):
+                target = route["next"]
+                if target == END:
+                    route["next"] = None
+                elif target not in point_lines:
+                    self.problem(line, f"a route's 'next' names a missing point '{target}'")
             for option, (target, line) in zip(point.options, option_nexts, strict=True):
                 if target is None:
                     option.next = default
@@ -394,7 +618,7 @@ class _FileChecker:
 
     def check_paths(self, points: list[PointSpec], point_lines: dict[str, int]) -> None:
         """Every point reachable from the first; every path ends (no loops)."""
-        graph = {point.key: [o.next for o in point.options if o.next] for point in points}
+        graph = successors(points)
         reached: set[str] = set()
         stack = [points[0].key]
         while stack:
@@ -427,6 +651,15 @@ class _FileChecker:
                 point_lines[looped],
                 f"a path loops back to '{looped}' and never reaches an ending",
             )
+
+
+def successors(points: list[PointSpec]) -> dict[str, list[str]]:
+    """Where play can go from each point: its options' next points and its routes'."""
+    graph: dict[str, list[str]] = {}
+    for point in points:
+        targets = [option.next for option in point.options] + [r["next"] for r in point.routes]
+        graph[point.key] = list(dict.fromkeys(target for target in targets if target))
+    return graph
 
 
 def validate_text(text: str, label: str) -> tuple[ScenarioSpec | None, list[str]]:

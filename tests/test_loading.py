@@ -15,6 +15,7 @@ from trainer.play.models import Attempt, Mode
 
 FILES = Path(__file__).parent / "scenario_files"
 SMALL = FILES / "valid_small.yaml"
+DEEP = FILES / "valid_deep.yaml"
 
 
 def _snapshot() -> list[tuple]:
@@ -106,7 +107,7 @@ def test_update_in_place_keeps_answers(tmp_path: Path, trainee) -> None:
 
 @pytest.mark.django_db
 def test_round_trip_of_every_bundled_scenario() -> None:
-    paths = [SMALL, *bundled_files()]
+    paths = [SMALL, DEEP, *bundled_files()]
     originals = {spec.slug: spec for spec in validate_files(paths).specs}
     load_files(paths)
     for scenario in Scenario.objects.all():
@@ -131,3 +132,61 @@ def test_export_command_writes_files_that_load_to_the_same_content(tmp_path: Pat
 def test_export_of_an_unknown_slug_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="no scenario with slug nope"):
         call_command("export_scenarios", "nope", "--out", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_the_fields_of_deeper_scenarios_are_stored() -> None:
+    load_files([DEEP])
+    scenario = Scenario.objects.get(slug="test-deep")
+    assert scenario.conditions["slow-start"] == {
+        "text": "The duty team waited a long time for anyone to take charge.",
+        "warning": "late-to-lead",
+    }
+    assert [e["key"] for e in scenario.endings] == ["steady", "late", "default-ending"]
+    assert scenario.endings[0]["if"] == [] and scenario.endings[0]["unless"] == [
+        "slow-start",
+        "held-on",
+    ]
+    points = {point.key: point for point in scenario.decision_points.all()}
+    split = points["split-team"]
+    assert split.team == [
+        {"who": "Ana", "readiness": "R4"},
+        {"who": "the two new drivers", "readiness": "R1"},
+    ]
+    assert split.routes == [{"if": ["slow-start"], "unless": [], "next": "recovery"}]
+    assert {o.next_point.key for o in split.options.all()} == {"handover"}
+    assert points["recovery"].hard_call["also"] == "S3"
+    assert points["recovery"].if_set["slow-start"]["cues"] == [
+        "Some staff ask who is really in charge."
+    ]
+    assert points["handover"].if_set["held-on"]["cues"] == []
+    assert points["handover"].rule_stop["kind"] == "accountability"
+    assert points["handover"].breaks_pattern.startswith("Back to normal usually")
+    assert points["handover"].phase == "back-to-normal"
+    assert points["alarm"].delay_cost.startswith("While you read")
+    assert points["alarm"].hard_call == {} and points["alarm"].team == []
+    sets = {o.style: o.sets for o in points["alarm"].options.all()}
+    assert sets == {"S1": [], "S2": [], "S3": ["slow-start"], "S4": ["slow-start"]}
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_new_field_reloads_the_scenario(tmp_path: Path) -> None:
+    load_files([DEEP])
+    edited = tmp_path / "deep.yaml"
+    edited.write_text(
+        DEEP.read_text().replace("      - if: [slow-start]\n", "      - unless: [slow-start]\n")
+    )
+    (result,) = load_files([edited])
+    assert result.changed and result.version == 2
+    point = DecisionPoint.objects.get(key="split-team")
+    assert point.routes == [{"if": [], "unless": ["slow-start"], "next": "recovery"}]
+
+
+@pytest.mark.django_db
+def test_export_writes_the_new_fields_as_an_author_would() -> None:
+    load_files([DEEP])
+    text = dump_scenario(Scenario.objects.get(slug="test-deep"))
+    assert "  routes:\n  - if:\n    - slow-start\n    next: recovery\n" in text
+    assert "    sets:\n    - slow-start\n" in text
+    assert "warning: late-to-lead" in text
+    assert "unless: []" not in text  # empty lists are left out, as authors leave them

@@ -65,7 +65,9 @@ def test_valid_file_passes_with_defaults_resolved() -> None:
     assert [o.next for o in chaos.options] == ["calm"] * 4  # the following point
     assert [o.next for o in calm.options] == [None] * 4  # the last point ends
     assert {o.style: o.points for o in calm.options} == {"S4": 2, "S3": 1, "S2": -1, "S1": -2}
-    assert calm.time_budget == 90  # the default
+    # No time_budget: the reading load (27 words in the options: 14 s, plus 20 to decide)
+    # rounded up to the next 5 s.
+    assert calm.time_budget == 35
     assert spec.published is True
 
 
