@@ -56,7 +56,9 @@ def test_overview_offers_both_modes_to_a_guest(guest, small_scenario):
     page = text(response)
     assert f'action="/scenarios/{small_scenario.slug}/start/"' in page
     assert 'value="reflective"' in page and 'value="timed"' in page
-    assert "45 seconds to 1 minute 30 seconds" in page  # the scenario's own time budgets
+    assert "35 seconds to 1 minute" in page  # the scenario's own time budgets
+    assert "the clock starts when you turn to the choices" in page  # told before starting
+    assert "A late answer earns one point less than its choice, never below\u00a0\u22122." in page
     assert "playing as a guest" in page
     assert "Resume" not in page
     assert "no-cache" in response["Cache-Control"]
@@ -624,6 +626,12 @@ def test_posts_without_a_csrf_token_are_forbidden(csrf_client, small_scenario):
     )
     assert response.status_code == 303
     attempt = Attempt.objects.get()
+    choices = f"/play/{attempt.pk}/choices/"
+    assert csrf_client.post(choices, {"point": "alarm"}).status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.current_served_at is None  # the clock did not start
+    turned = {"point": "alarm", "csrfmiddlewaretoken": token}
+    assert csrf_client.post(choices, turned).status_code == 303
     data = answer_data(small_scenario, "alarm", "S1")
     assert csrf_client.post(f"/play/{attempt.pk}/answer/", data).status_code == 403
     assert not Answer.objects.exists()

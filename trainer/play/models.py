@@ -153,7 +153,8 @@ class Attempt(models.Model):
         In Golden Hour mode the choices (and the clock) wait until the trainee turns to them;
         in reflective mode they are shown at once.
         """
-        return self.is_timed and self.current_point_id is not None and self.current_served_at is None
+        waiting = self.current_point_id is not None and self.current_served_at is None
+        return self.is_timed and waiting
 
     def deadline(self) -> datetime | None:
         """When the current decision's time budget runs out, in Golden Hour mode."""

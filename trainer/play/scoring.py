@@ -53,6 +53,12 @@ class LateRule:
     floor: int = LOWEST_POINTS
     grace_seconds: int = LATE_GRACE_SECONDS
 
+    @property
+    def penalty_words(self) -> str:
+        """ "one point", "two points"."""
+        number = {1: "one", 2: "two", 3: "three"}.get(self.penalty, str(self.penalty))
+        return f"{number} point{'s' if self.penalty != 1 else ''}"
+
 
 LATE_RULE = LateRule()
 
