@@ -109,8 +109,15 @@
 
   startCountdowns(document);
   // "Turn to the choices" swaps the decision in with htmx: its clock starts here too.
+  // The focus moves to the choices (autofocus); bring them up to just under the pinned clock,
+  // so the first thing in view is the first question, not the end of the situation.
   document.addEventListener("htmx:load", function (event) {
-    if (event.target && event.target.querySelectorAll) startCountdowns(event.target);
+    if (!event.target || !event.target.querySelectorAll) return;
+    startCountdowns(event.target);
+    var heading = event.target.querySelector("#answer-heading[autofocus]");
+    if (heading) {
+      window.requestAnimationFrame(function () { heading.scrollIntoView({ block: "start" }); });
+    }
   });
 
   // The printable debrief offers a Print button once JavaScript can press it.

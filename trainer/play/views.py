@@ -1,5 +1,5 @@
-"""The self-paced journey: the catalog, a scenario's page, start, decide, read the
-feedback, continue, debrief.
+"""The self-paced journey: the catalog, a scenario's page, start, (in Golden Hour mode, read
+the situation and turn to the choices), decide, read the feedback, continue, debrief.
 
 Views stay thin: the rules are ``Attempt.check_answerable``, ``Attempt.record_answer`` and
 ``Attempt.advance``; the words are in ``feedback``; the figures in ``scoring``.
