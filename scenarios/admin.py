@@ -6,12 +6,28 @@ problem and saves nothing.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 
+from scenarios import reading
 from scenarios.leadership import Style
 from scenarios.models import DecisionPoint, Option, Scenario
+
+# The fields of deeper scenarios are checked against each other and against the options
+# (conditions set here and read there, a team's labels in the best fit's feedback), which only
+# the YAML validator sees whole: the admin shows them and the file is where they change.
+YAML_ONLY = "Edit in the scenario's YAML file: the validator checks these fields together."
+
+
+def _json(value: Any) -> str:
+    if not value:
+        return "-"
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))
 
 
 class DecisionPointInline(admin.TabularInline):
@@ -27,8 +43,26 @@ class ScenarioAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "phase", "minutes", "published", "content_version")
     list_filter = ("phase", "published")
     search_fields = ("title", "slug", "summary")
-    readonly_fields = ("content_version", "updated_at")
+    readonly_fields = ("content_version", "updated_at", "conditions_shown", "endings_shown")
+    exclude = ("conditions", "endings")
     inlines = [DecisionPointInline]
+
+    @admin.display(description="conditions")
+    def conditions_shown(self, scenario: Scenario) -> str:
+        return _json(scenario.conditions)
+
+    @admin.display(description="endings")
+    def endings_shown(self, scenario: Scenario) -> str:
+        return _json(scenario.endings)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        shown = ("conditions_shown", "endings_shown")
+        main = [name for name in fieldsets[0][1]["fields"] if name not in shown]
+        return [
+            (None, {"fields": main}),
+            ("Conditions and endings", {"fields": shown, "description": YAML_ONLY}),
+        ]
 
 
 class OptionFormSet(BaseInlineFormSet):
@@ -51,6 +85,12 @@ class OptionFormSet(BaseInlineFormSet):
         best = [data for data in kept if data["points"] == 2]
         if len(best) != 1:
             raise forms.ValidationError("Exactly one option must have 2 points: the best fit.")
+        load = reading.load_of(data["text"] for data in kept)
+        if self.instance.time_budget < load:
+            raise forms.ValidationError(
+                f"The time budget, {self.instance.time_budget} s, is below the reading load of "
+                f"these options, {load} s (two words a second, plus 20 s to decide)."
+            )
         for data in kept:
             target = data.get("next_point")
             if target is not None and target.scenario_id != self.instance.scenario_id:
@@ -67,7 +107,8 @@ class OptionInline(admin.StackedInline):
     model = Option
     formset = OptionFormSet
     fk_name = "decision_point"
-    fields = ("order", "style", "text", "points", "feedback", "next_point")
+    fields = ("order", "style", "text", "points", "feedback", "next_point", "sets")
+    readonly_fields = ("sets",)
     extra = 0
     min_num = 4
     max_num = 4
@@ -90,3 +131,42 @@ class DecisionPointAdmin(admin.ModelAdmin):
     search_fields = ("key", "narrative", "moment", "scenario__title")
     list_select_related = ("scenario",)
     inlines = [OptionInline]
+    DEEPER = ("phase", "breaks_pattern", "team", "hard_call", "rule_stop", "if_set", "routes")
+    exclude = DEEPER
+    readonly_fields = tuple(f"{name}_shown" for name in DEEPER)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        main = [name for name in fieldsets[0][1]["fields"] if name not in self.readonly_fields]
+        return [
+            (None, {"fields": main}),
+            ("Deeper scenario", {"fields": self.readonly_fields, "description": YAML_ONLY}),
+        ]
+
+    @admin.display(description="phase")
+    def phase_shown(self, point: DecisionPoint) -> str:
+        return point.phase or "-"
+
+    @admin.display(description="breaks the pattern")
+    def breaks_pattern_shown(self, point: DecisionPoint) -> str:
+        return point.breaks_pattern or "-"
+
+    @admin.display(description="mixed-readiness team")
+    def team_shown(self, point: DecisionPoint) -> str:
+        return _json(point.team)
+
+    @admin.display(description="hard call")
+    def hard_call_shown(self, point: DecisionPoint) -> str:
+        return _json(point.hard_call)
+
+    @admin.display(description="rule stop")
+    def rule_stop_shown(self, point: DecisionPoint) -> str:
+        return _json(point.rule_stop)
+
+    @admin.display(description="text when a condition is set")
+    def if_set_shown(self, point: DecisionPoint) -> str:
+        return _json(point.if_set)
+
+    @admin.display(description="routes")
+    def routes_shown(self, point: DecisionPoint) -> str:
+        return _json(point.routes)

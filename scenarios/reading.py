@@ -30,7 +30,12 @@ def words(text: str) -> int:
 
 def reading_load(point: Any) -> int:
     """Seconds needed for the four options of a point (a spec or a DecisionPoint)."""
-    count = sum(words(text) for text in _option_texts(point))
+    return load_of(_option_texts(point))
+
+
+def load_of(option_texts: Iterable[str]) -> int:
+    """The reading load of options given as their texts (an admin form's, say)."""
+    count = sum(words(text) for text in option_texts)
     return math.ceil(count / WORDS_PER_SECOND) + DECIDING_SECONDS
 
 

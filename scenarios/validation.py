@@ -14,13 +14,17 @@ from typing import Any
 
 from scenarios import guessability, reading, sources, yaml_lines
 from scenarios.leadership import POINTS, Readiness, Style, best_style, level
-from scenarios.models import ConditionWarning, Phase, Provenance, RuleStop
+from scenarios.models import PHASE_STYLE, ConditionWarning, Phase, Provenance, RuleStop
 from scenarios.specs import OptionSpec, PointSpec, ScenarioSpec
 from scenarios.yaml_lines import LineDict, LineList
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 END = "end"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Word counts of the prose the new fields carry: (least, most).
+TRADEOFF_WORDS = (40, 100)
+RULE_STOP_WORDS = (40, 100)
+ENDING_WORDS = (40, 120)
 
 
 @dataclass
@@ -47,13 +51,70 @@ class Report:
             "provenance": _count(Provenance.values, (p.provenance for p in points)),
             "phases": _count(Phase.values, (spec.phase for spec in self.specs)),
             "branching_scenarios": sorted(spec.slug for spec in self.specs if _branches(spec)),
+            **self.depth(),
             "errors": self.errors,
+        }
+
+    def depth(self) -> dict[str, Any]:
+        """What the fields of deeper scenarios add up to, for the set's content targets."""
+        points = [(spec.slug, point) for spec in self.specs for point in spec.points]
+        lessons = {spec.slug: _lessons(spec) for spec in self.specs}
+        heads = sum("head of mission" in point.role.casefold() for _, point in points)
+        return {
+            "mixed_teams": [f"{slug}/{p.key}" for slug, p in points if p.team],
+            "hard_calls": [f"{slug}/{p.key}" for slug, p in points if p.hard_call],
+            "rule_stops": [f"{slug}/{p.key}" for slug, p in points if p.rule_stop],
+            "pattern_breaks": [f"{slug}/{p.key}" for slug, p in points if p.breaks_pattern],
+            "multi_ending_scenarios": sorted(
+                spec.slug for spec in self.specs if len(spec.endings) >= 2
+            ),
+            "warning_scenarios": {
+                warning: sorted(slug for slug, (taught, _) in lessons.items() if warning in taught)
+                for warning in ConditionWarning.values
+            },
+            "carrying_scenarios": sorted(slug for slug, (_, carries) in lessons.items() if carries),
+            "head_of_mission_share": round(heads / len(points), 3) if points else 0.0,
         }
 
 
 def _count(keys: list[str], values: Any) -> dict[str, int]:
     counts = Counter(values)
     return {key: counts.get(key, 0) for key in keys}
+
+
+def _lessons(spec: ScenarioSpec) -> tuple[set[str], bool]:
+    """The warnings a scenario teaches, and whether it carries a condition forward.
+
+    A warning is taught when a condition with it is set by a choice and read later: by an
+    ending, by a later point's ``if_set``, or by a route of the setting point or a later one.
+    A scenario carries a condition when one set at a point is read beyond the next point
+    (two or more steps on) or by an ending.
+    """
+    graph = successors(spec.points)
+    later = descendants(graph)
+    setters: dict[str, set[str]] = {}
+    for point in spec.points:
+        for option in point.options:
+            for name in option.sets:
+                setters.setdefault(name, set()).add(point.key)
+    reads: list[tuple[str, str | None, bool]] = []  # name, point (None: an ending), by a route
+    for point in spec.points:
+        reads.extend((name, point.key, False) for name in point.if_set)
+        for route in point.routes:
+            reads.extend((name, point.key, True) for name in route["if"] + route["unless"])
+    for ending in spec.endings:
+        reads.extend((name, None, False) for name in ending["if"] + ending["unless"])
+    taught: set[str] = set()
+    carries = False
+    for name, key, by_route in reads:
+        for setter in setters.get(name, ()):
+            beyond = set().union(*(later[step] for step in graph[setter]))
+            warning = spec.conditions.get(name, {}).get("warning")
+            if warning and (key is None or key in later[setter] or (by_route and key == setter)):
+                taught.add(warning)
+            if key is None or key in beyond:
+                carries = True
+    return taught, carries
 
 
 def _branches(spec: ScenarioSpec) -> bool:
@@ -330,6 +391,7 @@ class _FileChecker:
         top = self.fields(data, SCENARIO_FIELDS, "the scenario", 1)
         if top is None:
             return None
+        self.scenario_phase = top.get("phase", "")
         conditions = self.conditions(data) if "conditions" in top else {}
         endings = self.endings(data) if "endings" in top else []
         raw_points = data.get("decision_points")
@@ -346,7 +408,8 @@ class _FileChecker:
                     parsed = self.point(raw, raw_points.line_of(index), index + 1)
                     if parsed is None:
                         continue
-                    point, option_nexts, point_next, line = parsed
+                    point, option_nexts, point_next, next_line = parsed
+                    line = raw_points.line_of(index)
                     if point.key in point_lines:
                         self.problem(
                             line,
@@ -356,13 +419,17 @@ class _FileChecker:
                         continue
                     point_lines[point.key] = line
                     points.append(point)
-                    raw_nexts.append((point, option_nexts, point_next, line))
+                    raw_nexts.append((point, option_nexts, point_next, next_line))
         if self.errors:
             return None
         self.resolve_next(raw_nexts, point_lines)
         if self.errors:
             return None
         self.check_paths(points, point_lines)
+        if self.errors:
+            return None
+        self.check_conditions(points)
+        self.check_endings(endings)
         if self.errors:
             return None
         return ScenarioSpec(
@@ -491,6 +558,7 @@ class _FileChecker:
         )
         if "time_budget" not in values:
             point.time_budget = reading.default_budget(point)
+        self.check_point(point, raw, where)
         return point, option_nexts, values.get("next"), raw.line_of("next")
 
     def point_extras(self, raw: LineDict, values: dict[str, Any], where: str) -> dict[str, Any]:
@@ -549,6 +617,163 @@ class _FileChecker:
                 extras["routes"].append(route)
                 lines.append(item.line_of("next"))
         return extras
+
+    def words(self, text: str, limits: tuple[int, int], what: str, line: int) -> None:
+        count = reading.words(text)
+        least, most = limits
+        if not least <= count <= most:
+            self.problem(line, f"{what} has {count} words; write {least}-{most}")
+
+    def check_point(self, point: PointSpec, raw: LineDict, where: str) -> None:
+        """The rules of a point's own new fields, and its reading load."""
+        load = reading.reading_load(point)
+        if "time_budget" in raw and point.time_budget < load:
+            self.problem(
+                raw.line_of("time_budget"),
+                f"{where} has time_budget {point.time_budget} s, below its reading load of "
+                f"{load} s (the words of its four options at two a second, plus 20 s to "
+                f"decide): raise it to at least {load}",
+            )
+        by_points = {option.points: option for option in point.options}
+        best, second = by_points[2], by_points[1]
+        if point.phase == Phase.WHOLE_ARC:
+            self.problem(
+                raw.line_of("phase"),
+                f"the phase of {where} must be one moment of the arc, not 'whole-arc'",
+            )
+        if point.team:
+            self.check_team(point, best, raw, where)
+        if point.hard_call:
+            lines = raw["hard_call"]
+            if point.hard_call["also"] != second.style:
+                self.problem(
+                    lines.line_of("also"),
+                    f"the hard_call of {where} names {point.hard_call['also']} as also "
+                    f"defensible, but its +1 option is {second.style}: they must be the same",
+                )
+            self.words(
+                point.hard_call["tradeoff"],
+                TRADEOFF_WORDS,
+                f"the hard_call tradeoff of {where}",
+                lines.line_of("tradeoff"),
+            )
+        if point.rule_stop:
+            self.words(
+                point.rule_stop["text"],
+                RULE_STOP_WORDS,
+                f"the rule_stop text of {where}",
+                raw["rule_stop"].line_of("text"),
+            )
+        if point.breaks_pattern:
+            phase = point.phase or self.scenario_phase
+            if phase == Phase.WHOLE_ARC:
+                self.problem(
+                    raw.line_of("breaks_pattern"),
+                    f"{where} breaks the pattern in a whole-arc scenario but has no 'phase': "
+                    "say which phase's pattern it breaks",
+                )
+            elif phase in PHASE_STYLE and best.style == PHASE_STYLE[phase]:
+                self.problem(
+                    raw.line_of("breaks_pattern"),
+                    f"{where} says it breaks the pattern, but its best fit {best.style} is the "
+                    f"style the {phase} phase usually calls for",
+                )
+
+    def check_team(self, point: PointSpec, best: OptionSpec, raw: LineDict, where: str) -> None:
+        """A mixed-readiness team: two or more members at two or more levels, the task's
+        readiness among them, and the best fit's feedback naming who needed what."""
+        line = raw.line_of("team")
+        levels = {member["readiness"] for member in point.team}
+        labels = [member["who"] for member in point.team]
+        if len(point.team) < 2 or len(levels) < 2:
+            self.problem(
+                line,
+                f"the team of {where} needs at least two members at two different readiness "
+                "levels; otherwise leave 'team' out and use 'readiness'",
+            )
+            return
+        if len(set(labels)) != len(labels):
+            self.problem(line, f"the team of {where} names the same member twice")
+        if point.readiness not in levels:
+            self.problem(
+                line,
+                f"the readiness of {where} is {point.readiness}, but no member of its team is "
+                f"{point.readiness}: it must be the level of the members the task turns on",
+            )
+        feedback = best.feedback.casefold()
+        for label in labels:
+            if label.casefold() not in feedback:
+                self.problem(
+                    line,
+                    f"the feedback of the +2 option of {where} does not name team member "
+                    f"'{label}': it must say who needed what",
+                )
+
+    def check_conditions(self, points: list[PointSpec]) -> None:
+        """Every condition declared, set by some option, and read where it can have been set."""
+        where_set: dict[str, set[str]] = {}
+        for name, key, line, style in self.sets:
+            if name not in self.declared:
+                self.problem(
+                    line,
+                    f"option {style} of decision point '{key}' sets '{name}', which "
+                    "'conditions' does not declare",
+                )
+            where_set.setdefault(name, set()).add(key)
+        read = {name for name, *_ in self.reads}
+        for name, line in self.declared.items():
+            if name not in where_set:
+                self.problem(line, f"condition '{name}' is declared but no option sets it")
+            elif name not in read:
+                setters = ", ".join(f"'{key}'" for key in sorted(where_set[name]))
+                self.problem(
+                    line,
+                    f"condition '{name}' is set (at decision point {setters}) but never read "
+                    "by an 'if_set', a route or an ending",
+                )
+        later = descendants(successors(points))
+        for name, key, line, what in self.reads:
+            reader = f"the {what}" if key is None else f"'{what}' of decision point '{key}'"
+            if name not in self.declared:
+                self.problem(
+                    line,
+                    f"{reader} reads condition '{name}', which 'conditions' does not declare",
+                )
+                continue
+            if key is None or name not in where_set:
+                continue
+            # A route is checked after the answer, so the point's own choice counts.
+            before = {
+                p for p in where_set[name] if key in later[p] or (what == "routes" and p == key)
+            }
+            if not before:
+                self.problem(
+                    line,
+                    f"{reader} reads condition '{name}', but no point before it on any path "
+                    "sets it",
+                )
+
+    def check_endings(self, endings: list[dict[str, Any]]) -> None:
+        seen: dict[str, int] = {}
+        for index, (ending, line) in enumerate(zip(endings, self.ending_lines, strict=True)):
+            key = ending["key"]
+            if key in seen:
+                self.problem(line, f"duplicate ending key '{key}' (first used on line {seen[key]})")
+            seen.setdefault(key, line)
+            self.words(ending["text"], ENDING_WORDS, f"the text of ending '{key}'", line)
+            conditional = bool(ending["if"] or ending["unless"])
+            if index == len(endings) - 1 and conditional:
+                self.problem(
+                    line,
+                    f"the last ending '{key}' has 'if' or 'unless'; the last ending is the "
+                    "fallback and holds no conditions",
+                )
+            elif index < len(endings) - 1 and not conditional:
+                self.problem(
+                    line,
+                    f"ending '{key}' has no 'if' or 'unless', so the endings after it can never "
+                    "show: only the last ending is unconditional",
+                )
 
     def check_scoring(
         self,
@@ -660,6 +885,22 @@ def successors(points: list[PointSpec]) -> dict[str, list[str]]:
         targets = [option.next for option in point.options] + [r["next"] for r in point.routes]
         graph[point.key] = list(dict.fromkeys(target for target in targets if target))
     return graph
+
+
+def descendants(graph: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Every point reachable from each point in one or more steps (the graph has no loops)."""
+    found: dict[str, set[str]] = {}
+
+    def visit(key: str) -> set[str]:
+        if key not in found:
+            found[key] = set()
+            for target in graph[key]:
+                found[key] |= {target} | visit(target)
+        return found[key]
+
+    for key in graph:
+        visit(key)
+    return found
 
 
 def validate_text(text: str, label: str) -> tuple[ScenarioSpec | None, list[str]]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.models import DecisionPoint
+from scenarios.loading import load_files
+from scenarios.models import DecisionPoint, Scenario
+from tests.conftest import SCENARIO_FILES
 
 
 @pytest.fixture
@@ -98,6 +100,8 @@ def test_admin_saves_a_valid_edit(admin_client, small_scenario) -> None:
         ({"options-0-style": "S1"}, "Please correct the duplicate data for style"),
         ({"options-1-points": "2"}, "Exactly one option must have 2 points"),
         ({"options-0-points": "0"}, "Select a valid choice"),
+        ({"time_budget": "20"}, "The time budget, 20 s, is below the reading load"),
+        ({"options-0-text": "Many words " * 100}, "The time budget, 90 s, is below the reading"),
     ],
 )
 def test_admin_refuses_content_that_breaks_the_rules(
@@ -112,3 +116,26 @@ def test_admin_refuses_content_that_breaks_the_rules(
     point.refresh_from_db()
     assert point.narrative != "Changed."
     assert list(point.options.values_list("style", "points")) == before
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_deeper_fields_and_an_edit_keeps_them(admin_client) -> None:
+    load_files([SCENARIO_FILES / "valid_deep.yaml"])
+    scenario = Scenario.objects.get(slug="test-deep")
+    page = admin_client.get(f"/admin/scenarios/scenario/{scenario.pk}/change/").content.decode()
+    assert "Conditions and endings" in page and "directive-too-long" in page
+    assert "The slow first minutes" in page
+    point = DecisionPoint.objects.get(key="split-team")
+    url = f"/admin/scenarios/decisionpoint/{point.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert "Mixed-readiness team" in page and "the two new drivers" in page
+    assert "&quot;next&quot;: &quot;recovery&quot;" in page  # the route, as JSON
+    response = admin_client.post(url, _point_form(point, narrative="A new convoy."))
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.narrative == "A new convoy."
+    assert point.team[0] == {"who": "Ana", "readiness": "R4"}
+    assert point.routes == [{"if": ["slow-start"], "unless": [], "next": "recovery"}]
+    alarm = DecisionPoint.objects.get(key="alarm")
+    page = admin_client.get(f"/admin/scenarios/decisionpoint/{alarm.pk}/change/").content
+    assert "slow-start" in page.decode()  # the options' sets

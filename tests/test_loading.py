@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from scenarios.loading import ContentError, dump_scenario, load_files
 from scenarios.models import DecisionPoint, Option, Scenario
+from scenarios.reading import reading_load
 from scenarios.validation import bundled_files, validate_files, validate_text
 from trainer.play.models import Attempt, Mode
 
@@ -190,3 +191,12 @@ def test_export_writes_the_new_fields_as_an_author_would() -> None:
     assert "    sets:\n    - slow-start\n" in text
     assert "warning: late-to-lead" in text
     assert "unless: []" not in text  # empty lists are left out, as authors leave them
+
+
+@pytest.mark.django_db
+def test_reading_load_is_the_same_for_a_loaded_point_and_its_spec() -> None:
+    (spec,) = validate_files([DEEP]).specs
+    load_files([DEEP])
+    for point_spec in spec.points:
+        point = DecisionPoint.objects.get(key=point_spec.key)
+        assert reading_load(point) == reading_load(point_spec) > 20

@@ -27,6 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(_json.dumps(report.coverage(), indent=2))
         else:
             self.write_guessing(report)
+            self.write_depth(report)
             for error in report.errors:
                 self.stderr.write(error)
             if report.ok:
@@ -53,3 +54,21 @@ class Command(BaseCommand):
             self.stdout.write(label)
             for line in guess.lines():
                 self.stdout.write(line)
+
+    def write_depth(self, report: Report) -> None:
+        """A short summary of what the fields of deeper scenarios add up to."""
+        depth = report.depth()
+        warnings = ", ".join(
+            f"{warning} in {len(slugs)}" for warning, slugs in depth["warning_scenarios"].items()
+        )
+        self.stdout.write(
+            "Depth: "
+            f"{len(depth['mixed_teams'])} mixed team(s), {len(depth['hard_calls'])} hard "
+            f"call(s), {len(depth['rule_stops'])} rule stop(s), "
+            f"{len(depth['pattern_breaks'])} pattern break(s); "
+            f"{len(depth['multi_ending_scenarios'])} scenario(s) with several endings; "
+            f"warnings taught: {warnings} scenario(s); "
+            f"{len(depth['carrying_scenarios'])} of {len(report.specs)} scenario(s) carry a "
+            "condition beyond the next point; "
+            f"head of mission in {depth['head_of_mission_share']:.0%} of points."
+        )
