@@ -56,7 +56,7 @@ def test_overview_offers_both_modes_to_a_guest(guest, small_scenario):
     page = text(response)
     assert f'action="/scenarios/{small_scenario.slug}/start/"' in page
     assert 'value="reflective"' in page and 'value="timed"' in page
-    assert "35 seconds to 1 minute" in page  # the scenario's own time budgets
+    assert "45 seconds to 1 minute 30 seconds" in page  # the scenario's own time budgets
     assert "the clock starts when you turn to the choices" in page  # told before starting
     assert "A late answer earns one point less than its choice, never below\u00a0\u22122." in page
     assert "playing as a guest" in page
