@@ -38,6 +38,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/accounts/password/reset/{uid}/{reset}/": (200, 200, 200, 200, 200, 200, 200),  # a dead link
     "/accounts/password/reset/done/": (200, 200, 200, 200, 200, 200, 200),
     "/play/{open}/": (404, 200, 404, 404, 404, 404, 404),
+    "/play/{open}/choices/": (405, 405, 405, 405, 405, 405, 405),
     "/play/{open}/answer/": (405, 405, 405, 405, 405, 405, 405),
     "/play/{open}/continue/": (405, 405, 405, 405, 405, 405, 405),
     "/play/{attempt}/debrief/": (404, 200, 404, 404, 404, 404, 404),
@@ -153,6 +154,7 @@ def test_matrix(world, url: str) -> None:
 # sent back with a message (302/303).
 POST_MATRIX: dict[str, tuple[int, ...]] = {
     "/workshops/{workshop}/again/": (302, 404, 404, 302, 303, 404, 303),
+    "/play/{open}/choices/": (404, 303, 404, 404, 404, 404, 404),
     "/play/{open}/answer/": (404, 303, 404, 404, 404, 404, 404),
     "/play/{open}/continue/": (404, 303, 404, 404, 404, 404, 404),
     "/workshops/{workshop}/": (302, 404, 404, 302, 422, 404, 422),

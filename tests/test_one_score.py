@@ -10,16 +10,26 @@ and checks that points, best fits, readiness judged right and adaptability agree
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
+from tests.test_play_support import answer, proceed, start, turn
 from tests.test_progress_support import join, make_cohort
 from trainer.play.debrief import debrief_for
-from trainer.play.models import Answer
-from trainer.play.scoring import COUNTED, TALLIED, Figures, counted, figures
+from trainer.play.models import Answer, Attempt
+from trainer.play.scoring import (
+    COUNTED,
+    LATE_GRACE_SECONDS,
+    TALLIED,
+    Figures,
+    counted,
+    figures,
+)
 from trainer.progress.models import CohortDayTally, CohortWorkshop
 from trainer.workshops import room
 from trainer.workshops.models import Status, Workshop, WorkshopRefused
@@ -129,3 +139,48 @@ def test_the_cohort_tallies_keep_a_column_for_each_tallied_figure():
         "diagnosis_further",
         "late",
     }
+
+
+def test_a_late_answer_reads_the_same_everywhere(facilitator, trainee, small_scenario):
+    """Golden Hour: a late answer's lowered points are the ones every summary shows."""
+    cohort = make_cohort(facilitator)
+    join(cohort, trainee)
+    learner = _login(trainee)
+    attempt = start(learner, small_scenario, mode="timed")
+    turn(learner, attempt, "alarm")
+    budget = attempt.current_point.time_budget
+    Attempt.objects.filter(pk=attempt.pk).update(
+        current_served_at=timezone.now() - timedelta(seconds=budget + LATE_GRACE_SECONDS + 5)
+    )
+    answer(learner, attempt, "alarm", "S1", "R1")  # the best fit, late: +1, not +2
+    proceed(learner, attempt, "alarm")
+    answer(learner, attempt, "calm", "S3", "R4")  # a close fit, in time: +1
+    proceed(learner, attempt, "calm")
+    attempt.refresh_from_db()
+    assert attempt.is_finished
+
+    truth = figures(Answer.objects.filter(attempt=attempt))
+    assert (truth.answers, truth.points, truth.best_fit, truth.late) == (2, 2, 1, 1)
+    expected = (truth.answers, truth.points, truth.best_fit, truth.diagnosis_right)
+
+    def key(f: Figures) -> tuple[int, int, int, int]:
+        return (f.answers, f.points, f.best_fit, f.diagnosis_right)
+
+    debrief = learner.get(reverse("play:debrief", args=[attempt.pk]))
+    assert debrief.context["d"].score == truth
+    (late_row, in_time_row) = debrief.context["d"].time_rows
+    assert (late_row.late, late_row.option_points, late_row.points) == (True, 2, 1)
+    assert (in_time_row.late, in_time_row.points) == (False, 1)
+    assert key(learner.get(reverse("progress:me")).context["figures"]) == expected
+    lead = _login(facilitator)
+    dashboard = lead.get(reverse("progress:cohort", args=[cohort.pk]))
+    assert key(dashboard.context["figures"]) == expected
+    assert dashboard.context["figures"].adaptability == truth.adaptability
+
+    exported = lead.get(reverse("progress:cohort_xapi", args=[cohort.pk]))
+    statements = json.loads(b"".join(exported.streaming_content))
+    answered = [s for s in statements if s["verb"]["id"].endswith("/answered")]
+    (completed,) = [s for s in statements if s["verb"]["id"].endswith("/completed")]
+    assert sorted(s["result"]["score"]["raw"] for s in answered) == [1, 1]
+    assert sum(s["result"]["success"] for s in answered) == truth.best_fit
+    assert completed["result"]["score"]["raw"] == truth.points

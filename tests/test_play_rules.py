@@ -149,9 +149,20 @@ def test_lateness_is_decided_on_the_server_with_a_small_grace(small_scenario):
 
 
 def test_an_answer_to_a_decision_never_served_counts_from_now(small_scenario):
-    attempt = _attempt(small_scenario, Mode.TIMED)
+    attempt = _attempt(small_scenario, Mode.REFLECTIVE)
     answer, _ = _record(attempt, "alarm", "S1")
     assert answer.response_ms < 1000 and not answer.late
+
+
+def test_a_timed_answer_before_the_choices_were_shown_is_refused(small_scenario):
+    """Its clock never started: answering now would dodge it."""
+    attempt = _attempt(small_scenario, Mode.TIMED)
+    with pytest.raises(AnswerRefused) as refused:
+        _record(attempt, "alarm", "S1")
+    assert refused.value.code == "clock" and not Answer.objects.exists()
+    attempt.mark_served()
+    answer, created = _record(attempt, "alarm", "S1")
+    assert created and not answer.late
 
 
 def test_mark_served_starts_the_clock_only_once(small_scenario):

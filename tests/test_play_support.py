@@ -42,7 +42,16 @@ def answer_data(
     return data
 
 
+def turn(client: Client, attempt: Attempt, key: str, **kw):
+    """Golden Hour: turn from the situation to the choices of ``key``, starting its clock."""
+    return client.post(f"/play/{attempt.pk}/choices/", {"point": key}, **kw)
+
+
 def answer(client: Client, attempt: Attempt, key: str, style: str, diagnosis: str = "R1", **kw):
+    """Answer ``key`` as a trainee would; in Golden Hour mode, turning to the choices first
+    (a second turn changes nothing, so a clock already running keeps running)."""
+    if attempt.is_timed:
+        turn(client, attempt, key)
     return client.post(
         f"/play/{attempt.pk}/answer/", answer_data(attempt.scenario, key, style, diagnosis, **kw)
     )

@@ -21,6 +21,7 @@ from tests.test_play_support import (
     point,
     proceed,
     start,
+    turn,
 )
 from trainer.play.guests import SESSION_KEY
 from trainer.play.models import Answer, Attempt, Mode
@@ -56,6 +57,8 @@ def test_overview_offers_both_modes_to_a_guest(guest, small_scenario):
     assert f'action="/scenarios/{small_scenario.slug}/start/"' in page
     assert 'value="reflective"' in page and 'value="timed"' in page
     assert "45 seconds to 1 minute 30 seconds" in page  # the scenario's own time budgets
+    assert "the clock starts when you turn to the choices" in page  # told before starting
+    assert "A late answer earns one point less than its choice, never below\u00a0\u22122." in page
     assert "playing as a guest" in page
     assert "Resume" not in page
     assert "no-cache" in response["Cache-Control"]
@@ -160,21 +163,16 @@ def test_one_submit_button_for_the_answer(guest, small_scenario):
     assert form.group(0).count('type="submit"') == 1
 
 
-def test_showing_a_decision_starts_its_clock_once(guest, small_scenario):
-    attempt = start(guest, small_scenario, mode="timed")
-    assert attempt.current_served_at is None
+def test_a_reflective_decision_starts_its_clock_when_shown(guest, small_scenario):
+    attempt = start(guest, small_scenario)
     guest.get(f"/play/{attempt.pk}/")
     attempt.refresh_from_db()
-    first = attempt.current_served_at
-    assert first is not None
-    guest.get(f"/play/{attempt.pk}/")
-    attempt.refresh_from_db()
-    assert attempt.current_served_at == first
+    assert attempt.current_served_at is not None
 
 
 def test_timed_decision_shows_the_countdown_from_the_server_clock(guest, small_scenario):
     attempt = start(guest, small_scenario, mode="timed")
-    guest.get(f"/play/{attempt.pk}/")
+    turn(guest, attempt, "alarm")
     Attempt.objects.filter(pk=attempt.pk).update(
         current_served_at=timezone.now() - timedelta(seconds=20)
     )
@@ -189,7 +187,7 @@ def test_timed_decision_shows_the_countdown_from_the_server_clock(guest, small_s
 
 def test_reload_after_the_budget_shows_the_clock_over_time(guest, small_scenario):
     attempt = start(guest, small_scenario, mode="timed")
-    guest.get(f"/play/{attempt.pk}/")
+    turn(guest, attempt, "alarm")
     Attempt.objects.filter(pk=attempt.pk).update(
         current_served_at=timezone.now() - timedelta(seconds=75)
     )
@@ -224,7 +222,7 @@ def test_answer_without_javascript_redirects_to_the_feedback(guest, small_scenar
 
 def test_answer_with_htmx_returns_the_feedback_fragment(guest, small_scenario):
     attempt = start(guest, small_scenario, mode="timed")
-    guest.get(f"/play/{attempt.pk}/")
+    turn(guest, attempt, "alarm")
     data = answer_data(small_scenario, "alarm", "S1", "R1", reason="Frightened and new")
     response = guest.post(f"/play/{attempt.pk}/answer/", data, headers=HX)
     assert response.status_code == 200
@@ -319,9 +317,9 @@ def test_the_last_decision_continues_to_the_debrief(guest, small_scenario):
     assert "See your debrief" in fragment
 
 
-def test_a_late_answer_counts_and_says_what_the_delay_cost(guest, small_scenario):
+def test_a_late_answer_costs_a_point_and_says_what_the_delay_cost(guest, small_scenario):
     attempt = start(guest, small_scenario, mode="timed")
-    guest.get(f"/play/{attempt.pk}/")
+    turn(guest, attempt, "alarm")
     Attempt.objects.filter(pk=attempt.pk).update(
         current_served_at=timezone.now() - timedelta(seconds=95)
     )
@@ -329,17 +327,20 @@ def test_a_late_answer_counts_and_says_what_the_delay_cost(guest, small_scenario
         f"/play/{attempt.pk}/answer/", answer_data(small_scenario, "alarm", "S1", "R1"), headers=HX
     )
     recorded = Answer.objects.get()
-    assert recorded.late and recorded.points == 2 and recorded.response_ms >= 95_000
+    assert recorded.late and recorded.points == 1 and recorded.response_ms >= 95_000
     fragment = text(response)
+    assert "Feedback: readiness right, best fit action, late (+1 point)" in fragment
     assert "Late: 35 s over the budget" in fragment
+    # The point has no delay_cost line of its own: the default one for its readiness.
     assert "A team that could not act on its own had no direction for that long." in fragment
-    assert "still counts in full" in fragment
-    assert '"late": true' in response["HX-Trigger"]
+    assert "Your choice is worth +2 points; late, it earns +1 point." in fragment
+    assert "\u22121 point for time" in fragment
+    assert '"late": true' in response["HX-Trigger"] and '"points": 1' in response["HX-Trigger"]
 
 
 def test_an_answer_in_time_is_not_late(guest, small_scenario):
     attempt = start(guest, small_scenario, mode="timed")
-    guest.get(f"/play/{attempt.pk}/")
+    turn(guest, attempt, "alarm")
     fragment = text(
         guest.post(
             f"/play/{attempt.pk}/answer/", answer_data(small_scenario, "alarm", "S1"), headers=HX
@@ -625,6 +626,12 @@ def test_posts_without_a_csrf_token_are_forbidden(csrf_client, small_scenario):
     )
     assert response.status_code == 303
     attempt = Attempt.objects.get()
+    choices = f"/play/{attempt.pk}/choices/"
+    assert csrf_client.post(choices, {"point": "alarm"}).status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.current_served_at is None  # the clock did not start
+    turned = {"point": "alarm", "csrfmiddlewaretoken": token}
+    assert csrf_client.post(choices, turned).status_code == 303
     data = answer_data(small_scenario, "alarm", "S1")
     assert csrf_client.post(f"/play/{attempt.pk}/answer/", data).status_code == 403
     assert not Answer.objects.exists()
@@ -770,7 +777,7 @@ def test_answer_and_feedback_take_at_most_8_queries(
         if logged_in_client:
             client.force_login(trainee)
         attempt = start(client, small_scenario, mode="timed")
-        client.get(f"/play/{attempt.pk}/")
+        turn(client, attempt, "alarm")
         data = answer_data(small_scenario, "alarm", "S1")
         with django_assert_max_num_queries(8):
             response = client.post(f"/play/{attempt.pk}/answer/", data, headers=HX)
@@ -791,7 +798,7 @@ def test_answer_queries_do_not_grow_with_scenario_or_history(
     member = Client()
     member.force_login(trainee)
     attempt = start(member, small_scenario, mode="timed")
-    member.get(f"/play/{attempt.pk}/")
+    turn(member, attempt, "alarm")
     small = _count_answer(member, attempt, "alarm", "S1")
 
     # A long scenario, played far along, and a database full of other people's attempts.
@@ -805,7 +812,7 @@ def test_answer_queries_do_not_grow_with_scenario_or_history(
     for n in range(1, 31):
         answer(member, attempt, f"point-{n}", "S3", "R3")
         proceed(member, attempt, f"point-{n}")
-    member.get(f"/play/{attempt.pk}/")
+    turn(member, attempt, "point-31")
     deep = _count_answer(member, attempt, "point-31", "S1")
     assert Answer.objects.filter(attempt=attempt).count() == 31
     assert deep == small <= 8

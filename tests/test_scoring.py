@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 
 from scenarios.leadership import Miss, level, miss_direction
 from tests.test_play_support import POINTS
-from trainer.play.scoring import SECONDARY_MINIMUM, Figures, style_names
+from trainer.play.scoring import (
+    LATE_GRACE_SECONDS,
+    SECONDARY_MINIMUM,
+    Figures,
+    snapshot,
+    style_names,
+)
 
 score = Figures.count
 
@@ -90,11 +97,49 @@ def test_all_wrong():
     assert result.primary_styles == ("S4",) and result.secondary_styles == ()
 
 
-def test_timed_out_answers_still_count_and_are_counted_as_late():
-    answers = [answer("S1", "S1", late=True), answer("S2", "S1", late=True), answer("S1", "S1")]
+@dataclass
+class Opt:
+    style: str
+    points: int
+
+
+def snap(style: str, points: int, seconds: float, timed: bool = True) -> SimpleNamespace:
+    """An answer's snapshot for an option of ``points``, given ``seconds`` after the choices
+    were shown, against a 60-second budget (the best fit is S1)."""
+    return SimpleNamespace(
+        **snapshot(
+            readiness="R1",
+            time_budget=60,
+            option=Opt(style, points),
+            best_style="S1",
+            diagnosis="R1",
+            response_ms=int(seconds * 1000),
+            timed=timed,
+        )
+    )
+
+
+def test_a_late_answer_earns_a_point_less_never_below_minus_two():
+    late = 60 + LATE_GRACE_SECONDS + 1
+    cases = [("S1", 2, 1), ("S2", 1, 0), ("S3", -1, -2), ("S4", -2, -2)]
+    for style, option_points, earned in cases:
+        answer = snap(style, option_points, late)
+        assert answer.late and answer.points == earned, (style, answer)
+        assert answer.points + answer.late_penalty == option_points
+    # In time, inside the grace, or in reflective mode: the option's own points.
+    for seconds, timed in ((59, True), (60 + LATE_GRACE_SECONDS - 0.5, True), (600, False)):
+        answer = snap("S2", 1, seconds, timed)
+        assert not answer.late and answer.points == 1 and answer.late_penalty == 0
+
+
+def test_late_answers_are_counted_and_a_late_best_fit_is_still_the_best_fit():
+    late = 60 + LATE_GRACE_SECONDS + 1
+    answers = [snap("S1", 2, late), snap("S2", 1, late), snap("S1", 2, 10)]
     result = score(answers)
     assert result.late == 2
-    assert result.points == 2 + 1 + 2  # lateness never takes points away
+    assert result.points == 1 + 0 + 2  # the clock took one point from each late answer
+    assert result.best_fit == 2  # the choice was right, late or not
+    assert result.adaptability == round(100 * 3 / 6)
 
 
 def test_diagnosis_accuracy_buckets():

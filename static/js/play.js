@@ -21,9 +21,12 @@
   }
 
   /* The Golden Hour countdown. The server says how many seconds were left when it sent the
-   * page; we count down from there on the monotonic clock. The server, not this code,
-   * decides whether an answer was late. Screen readers hear it at a few moments only. */
+   * page (or the choices, swapped in by htmx); we count down from there on the monotonic
+   * clock. The server, not this code, decides whether an answer was late. Screen readers
+   * hear it at a few moments only. */
   function startCountdown(root) {
+    if (root.hasAttribute("data-countdown-running")) return;
+    root.setAttribute("data-countdown-running", "");
     var value = root.querySelector("[data-countdown-value]");
     var unit = root.querySelector("[data-countdown-unit]");
     var bar = root.querySelector(".countdown-bar");
@@ -32,6 +35,7 @@
     var startLeft = parseInt(root.getAttribute("data-seconds-left"), 10);
     if (isNaN(budget) || isNaN(startLeft)) return;
     var budgetWords = spoken(budget);
+    var timeUp = root.getAttribute("data-time-up") || "Time is up. You can still answer.";
     var begun = performance.now();
     var shown = null;
     var timer = null;
@@ -57,6 +61,7 @@
     }
 
     function tick() {
+      if (!root.isConnected) { stop(); return; }  // swapped away
       var left = startLeft - Math.floor((performance.now() - begun) / 1000);
       if (left === shown) return;
       var previous = shown === null ? startLeft + 1 : shown;
@@ -66,7 +71,7 @@
         var mark = marks[i];
         if (previous > mark && left <= mark && startLeft > mark) {
           say(mark === 0
-            ? "Time is up. You can still answer; your answer will be marked late."
+            ? timeUp
             : spoken(mark) + " left.");
           break;
         }
@@ -76,6 +81,7 @@
     function stop(event) {
       if (timer !== null) window.clearInterval(timer);
       timer = null;
+      document.body.removeEventListener("answerRecorded", stop);
       var detail = (event && event.detail) || {};
       if (typeof detail.responseMs === "number") {
         var seconds = Math.round(detail.responseMs / 1000);
@@ -95,8 +101,24 @@
     document.body.addEventListener("answerRecorded", stop);
   }
 
-  var countdowns = document.querySelectorAll("[data-countdown]");
-  for (var i = 0; i < countdowns.length; i++) startCountdown(countdowns[i]);
+  function startCountdowns(within) {
+    var found = within.querySelectorAll("[data-countdown]");
+    for (var i = 0; i < found.length; i++) startCountdown(found[i]);
+    if (within.matches && within.matches("[data-countdown]")) startCountdown(within);
+  }
+
+  startCountdowns(document);
+  // "Turn to the choices" swaps the decision in with htmx: its clock starts here too.
+  // The focus moves to the choices (autofocus); bring them up to just under the pinned clock,
+  // so the first thing in view is the first question, not the end of the situation.
+  document.addEventListener("htmx:load", function (event) {
+    if (!event.target || !event.target.querySelectorAll) return;
+    startCountdowns(event.target);
+    var heading = event.target.querySelector("#answer-heading[autofocus]");
+    if (heading) {
+      window.requestAnimationFrame(function () { heading.scrollIntoView({ block: "start" }); });
+    }
+  });
 
   // The printable debrief offers a Print button once JavaScript can press it.
   var printButtons = document.querySelectorAll("[data-print]");

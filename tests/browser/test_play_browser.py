@@ -120,6 +120,8 @@ def test_the_same_journey_without_javascript(page_no_js: Page, small_scenario) -
     page.get_by_role("button", name="Start the scenario").click()
 
     expect(_decision_heading(page, ALARM_MOMENT)).to_be_visible()
+    expect(page.locator(".countdown")).to_contain_text("Not started")
+    page.get_by_role("button", name="Turn to the choices").click()  # Golden Hour: read first
     expect(page.locator(".countdown")).to_contain_text("left of 1 minute")
     # Submitting without a diagnosis: the browser's own check keeps the form from going.
     page.get_by_label("Leave it to the duty officer.").check()
@@ -135,16 +137,19 @@ def test_the_same_journey_without_javascript(page_no_js: Page, small_scenario) -
     page.get_by_role("button", name="Continue to the next decision").click()
 
     expect(_decision_heading(page, "11 Feb 2008, about 06:45")).to_be_visible()
+    page.get_by_role("button", name="Turn to the choices").click()
     _choose(page, "R1", "Take the radio and give one set of instructions.")
     page.get_by_role("button", name="Submit my answer").click()
     page.get_by_role("button", name="Continue to the next decision").click()
 
     expect(_decision_heading(page, CALM_MOMENT)).to_be_visible()
+    page.get_by_role("button", name="Turn to the choices").click()
     _choose(page, "R4", "Agree the aims and let them run their sections.")
     page.get_by_role("button", name="Submit my answer").click()
     page.get_by_role("button", name="See your debrief").click()
 
     expect(page).to_have_url(re.compile(r"/debrief/$"))
+    expect(page.get_by_role("heading", name="Against the clock")).to_be_visible()
     expect(page.get_by_role("heading", name="Decision by decision")).to_be_visible()
     expect(page.locator(".review-item")).to_have_count(3)
     # (No axe audit here: axe is a script, and this browser runs none. The journey with
@@ -194,6 +199,7 @@ def test_the_golden_hour_clock_on_a_phone(phone_page: Page, small_scenario) -> N
     page.goto(f"/scenarios/{small_scenario.slug}/")
     page.get_by_label(re.compile("^Golden Hour")).check()
     page.get_by_role("button", name="Start the scenario").click()
+    page.get_by_role("button", name="Turn to the choices").click()
     clock = page.locator(".countdown")
     expect(clock).to_be_visible()
     expect(clock.locator("[data-countdown-value]")).to_have_text(re.compile(r"^0:(5\d|60)$"))
@@ -230,6 +236,7 @@ def test_the_golden_hour_clock_on_a_phone(phone_page: Page, small_scenario) -> N
     screenshot(page, "play-phone-feedback")
 
     page.get_by_role("button", name="Continue to the next decision").click()
+    page.get_by_role("button", name="Turn to the choices").click()
     _choose(page, "R4", "Agree the aims and let them run their sections.")
     page.get_by_role("button", name="Submit my answer").click()
     page.get_by_role("button", name="See your debrief").click()

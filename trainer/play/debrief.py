@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from scenarios import story
 from scenarios.leadership import Miss
 from trainer.charts import StyleArc, direction_word, style_arc
-from trainer.play.feedback import Feedback, feedback_for
+from trainer.play.feedback import Feedback, duration, feedback_for
 from trainer.play.models import Answer, Attempt
 from trainer.play.scoring import Figures
 
@@ -23,6 +23,31 @@ class ArcRow:
 
 
 @dataclass
+class TimeRow:
+    """One decision of a Golden Hour attempt: the time taken against its budget."""
+
+    number: int
+    moment: str
+    response_ms: int
+    time_budget: int
+    late: bool
+    option_points: int
+    points: int
+
+    @property
+    def taken(self) -> str:
+        return duration(self.response_ms)
+
+    @property
+    def budget(self) -> str:
+        return duration(self.time_budget * 1000)
+
+    @property
+    def over_by(self) -> str:
+        return duration(self.response_ms - self.time_budget * 1000) if self.late else ""
+
+
+@dataclass
 class Debrief:
     attempt: Attempt
     score: Figures
@@ -31,6 +56,7 @@ class Debrief:
     arc_rows: list[ArcRow]
     miss_reading: str
     diagnosis_reading: str
+    time_rows: list[TimeRow]
     ending: story.Ending | None = None
     carried: list[story.Carried] = field(default_factory=list)
 
@@ -123,6 +149,18 @@ def debrief_for(attempt: Attempt) -> Debrief:
         )
         for index, answer in enumerate(answers, start=1)
     ]
+    times = [
+        TimeRow(
+            number=index,
+            moment=answer.decision_point.moment,
+            response_ms=answer.response_ms,
+            time_budget=answer.time_budget,
+            late=answer.late,
+            option_points=answer.option_points,
+            points=answer.points,
+        )
+        for index, answer in enumerate(answers, start=1)
+    ]
     result = Figures.count(answers)
     # The order the conditions were set in, as far as the answers' actions say.
     set_order = [name for answer in answers for name in answer.option.sets or ()]
@@ -134,6 +172,7 @@ def debrief_for(attempt: Attempt) -> Debrief:
         arc_rows=rows,
         miss_reading=miss_reading(result),
         diagnosis_reading=diagnosis_reading(answers),
+        time_rows=times if attempt.is_timed else [],
         ending=story.ending_for(attempt.scenario, attempt.conditions),
         carried=story.carried(attempt.scenario, attempt.conditions, set_order),
     )

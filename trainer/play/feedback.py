@@ -34,7 +34,8 @@ VERDICTS = {
     -2: ("Worst fit", "bad"),
 }
 
-# How a late decision would have played out, by the followers' readiness for the task.
+# How a late decision would have played out, by the followers' readiness for the task: the
+# default line, for a point whose content says nothing of its own (``delay_cost``).
 DELAY_EFFECTS = {
     Readiness.R1: (
         "A team that could not act on its own had no direction for that long. People "
@@ -70,6 +71,12 @@ def duration(ms: int) -> str:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
+def points_words(points: int) -> str:
+    """+2 points, +1 point, 0 points, \u22121 point (with a true minus sign)."""
+    sign = f"{points:+d}".replace("-", "\u2212") if points else "0"
+    return f"{sign} point{'s' if abs(points) != 1 else ''}"
 
 
 def behaviour(style: str) -> str:
@@ -162,22 +169,38 @@ class Feedback:
 
     @property
     def verdict(self) -> str:
-        return VERDICTS[self.answer.points][0]
+        """How well the chosen action fits: the option's own points, whatever the clock."""
+        return VERDICTS[self.answer.option_points][0]
 
     @property
     def verdict_tone(self) -> str:
-        return VERDICTS[self.answer.points][1]
+        return VERDICTS[self.answer.option_points][1]
 
     @property
     def headline(self) -> str:
-        """Both halves in one line: "readiness right, best fit action (+2 points)"."""
+        """Both halves in one line: "readiness right, best fit action (+2 points)", and
+        "late" when the clock took a point."""
         readiness = "right" if self.diagnosis_right else self.diagnosis_gap
-        return f"readiness {readiness}, {self.verdict.lower()} action ({self.points_text})"
+        late = ", late" if self.answer.late else ""
+        return f"readiness {readiness}, {self.verdict.lower()} action{late} ({self.points_text})"
 
     @property
     def points_text(self) -> str:
-        points = self.answer.points
-        return f"{points:+d} point{'s' if abs(points) != 1 else ''}".replace("-", "\u2212")
+        """The points this answer earned, as stored: a late one's are already lowered."""
+        return points_words(self.answer.points)
+
+    @property
+    def option_points_text(self) -> str:
+        return points_words(self.answer.option_points)
+
+    @property
+    def lost_to_clock(self) -> bool:
+        return self.answer.late_penalty > 0
+
+    @property
+    def clock_text(self) -> str:
+        """What the clock took: "\u22121 point"."""
+        return points_words(-self.answer.late_penalty)
 
     @property
     def miss_text(self) -> str:
@@ -201,7 +224,8 @@ class Feedback:
 
     @property
     def delay_effect(self) -> str:
-        return DELAY_EFFECTS[self.answer.readiness]
+        """What running over cost in the story: the point's own line, or the default one."""
+        return self.point.delay_cost.strip() or DELAY_EFFECTS[self.answer.readiness]
 
     @property
     def ends_scenario(self) -> bool:

@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from scenarios import story
 from scenarios.cache import stamp_of
-from scenarios.leadership import Miss, Readiness, Style, best_option, is_best_fit
+from scenarios.leadership import Miss, Readiness, Style, best_option
 from scenarios.models import DecisionPoint, Option, Scenario
-from trainer.play.scoring import snapshot
+from trainer.play.scoring import best_fit, snapshot
 
 REASON_MAX_LENGTH = 280
 
@@ -101,7 +101,10 @@ class Attempt(models.Model):
         DecisionPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     current_served_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the server first showed the current decision."
+        null=True,
+        blank=True,
+        help_text="When the server first showed the current decision's choices: its clock "
+        "starts here (in Golden Hour mode, once the trainee has read the situation).",
     )
     points_done = models.PositiveSmallIntegerField(
         default=0,
@@ -151,6 +154,16 @@ class Attempt(models.Model):
         """The number of the current decision along this attempt's path, from 1."""
         return self.points_done + 1
 
+    @property
+    def reading_first(self) -> bool:
+        """Is the trainee still reading the current decision's situation, before its clock?
+
+        In Golden Hour mode the choices (and the clock) wait until the trainee turns to them;
+        in reflective mode they are shown at once.
+        """
+        waiting = self.current_point_id is not None and self.current_served_at is None
+        return self.is_timed and waiting
+
     def deadline(self) -> datetime | None:
         """When the current decision's time budget runs out, in Golden Hour mode."""
         if not self.is_timed or self.current_served_at is None or self.current_point is None:
@@ -179,7 +192,8 @@ class Attempt(models.Model):
         )
 
     def mark_served(self, now: datetime | None = None) -> None:
-        """Start the clock on the current decision the first time it is shown, never again."""
+        """Start the clock on the current decision the first time its choices are shown,
+        never again: a reload, a second tab or a repeated "Turn to the choices" finds it set."""
         if self.current_served_at is not None or self.current_point_id is None:
             return
         now = now or timezone.now()
@@ -253,6 +267,12 @@ class Attempt(models.Model):
         existing = self.check_answerable(point)
         if existing is not None:
             return existing, False
+        if self.reading_first:
+            # Its choices were never shown, so its clock never started: an answer now would
+            # dodge the clock.
+            raise AnswerRefused(
+                "clock", "Turn to the choices first: this decision's clock starts there."
+            )
         now = now or timezone.now()
         served_at = self.current_served_at or now
         answer = Answer(
@@ -379,6 +399,11 @@ class Answer(models.Model):
     response_ms = models.PositiveIntegerField()
     time_budget = models.PositiveSmallIntegerField()
     late = models.BooleanField(default=False)
+    late_penalty = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Points the clock took: its option earned points + late_penalty "
+        "(see trainer.play.scoring.late_penalty).",
+    )
 
     class Meta:
         ordering = ["attempt_id", "sequence"]  # by the column: no join to the attempt
@@ -387,7 +412,10 @@ class Answer(models.Model):
                 fields=["attempt", "decision_point"], name="one_answer_per_point"
             ),
             models.CheckConstraint(
-                condition=Q(points__in=[-2, -1, 1, 2]), name="answer_points_valid"
+                condition=Q(points__in=[-2, -1, 0, 1, 2]), name="answer_points_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(late_penalty__lte=1), name="answer_late_penalty_valid"
             ),
             models.CheckConstraint(
                 condition=Q(diagnosis_off__lte=3), name="answer_diagnosis_off_valid"
@@ -408,4 +436,9 @@ class Answer(models.Model):
 
     @property
     def best_fit(self) -> bool:
-        return is_best_fit(self.points)
+        return best_fit(self.style, self.best_style)
+
+    @property
+    def option_points(self) -> int:
+        """What the chosen option earns, before the clock took its share."""
+        return self.points + self.late_penalty

@@ -1,8 +1,9 @@
 """How an answer is scored, and what a set of answers says: the one home of every figure.
 
 Scoring follows Hersey and Blanchard's LEAD instrument on our own situations. When an
-answer is written, ``snapshot`` decides its points, best fit, miss and lateness, and the
-answer keeps them (so an edited scenario never rewrites past results). Every summary (a
+answer is written, ``snapshot`` decides its points, best fit, miss and lateness (in Golden
+Hour mode a late answer earns a point less than its option), and the answer keeps them (so
+an edited scenario never rewrites past results). Every summary (a
 debrief, a workshop participant's end screen, a room's decision, /me/, a cohort member, a
 whole cohort, xAPI) is a ``Figures``: counts of those snapshots, and the readings the
 model takes from them (adaptability, primary and secondary styles, range, habitual miss).
@@ -33,10 +34,50 @@ from scenarios.leadership import (
 SECONDARY_MINIMUM = 2  # as in LEAD: another style used at least twice is a secondary style
 
 # In Golden Hour mode an answer is late once it arrives this long after the budget ran out.
-# The clock runs on the server from the moment the decision was first served; the grace
-# covers the time the page and the answer spend on the network, so a slow connection does
-# not turn an answer given in time into a late one.
+# The clock runs on the server from the moment the trainee turned to the choices (the
+# situation is read before it starts); the grace covers the time the page and the answer
+# spend on the network, so a slow connection does not turn an answer given in time into a
+# late one.
 LATE_GRACE_SECONDS = 2
+# What a late answer costs: this many points less than its option earns, never below the
+# lowest score an option can have.
+LATE_PENALTY = 1
+LOWEST_POINTS = -MAX_POINTS
+
+
+@dataclass(frozen=True)
+class LateRule:
+    """The Golden Hour rule in figures, for the pages that tell the trainee about it."""
+
+    penalty: int = LATE_PENALTY
+    floor: int = LOWEST_POINTS
+    grace_seconds: int = LATE_GRACE_SECONDS
+
+    @property
+    def penalty_words(self) -> str:
+        """ "one point", "two points"."""
+        number = {1: "one", 2: "two", 3: "three"}.get(self.penalty, str(self.penalty))
+        return f"{number} point{'s' if self.penalty != 1 else ''}"
+
+
+LATE_RULE = LateRule()
+
+
+def is_late(*, response_ms: int, time_budget: int, timed: bool) -> bool:
+    return timed and response_ms > (time_budget + LATE_GRACE_SECONDS) * 1000
+
+
+def late_penalty(option_points: int, late: bool) -> int:
+    """The points a late answer loses: ``LATE_PENALTY``, but never below ``LOWEST_POINTS``."""
+    if not late:
+        return 0
+    return min(LATE_PENALTY, option_points - LOWEST_POINTS)
+
+
+def best_fit(style: str, best_style: str) -> bool:
+    """Was the best-fit option chosen? A decision has one option per style, so the style
+    says it; the points do not, since a late best fit earns less than the maximum."""
+    return style == best_style
 
 
 def snapshot(
@@ -50,9 +91,12 @@ def snapshot(
     timed: bool,
 ) -> dict[str, object]:
     """The scored fields of a new answer (``Answer``'s snapshot), decided once here."""
+    late = is_late(response_ms=response_ms, time_budget=time_budget, timed=timed)
+    penalty = late_penalty(option.points, late)
     return {
         "style": option.style,
-        "points": option.points,
+        "points": option.points - penalty,
+        "late_penalty": penalty,
         "best_style": best_style,
         "diagnosis": diagnosis,
         "readiness": readiness,
@@ -60,7 +104,7 @@ def snapshot(
         "miss": miss_direction(option.style, best_style),
         "response_ms": response_ms,
         "time_budget": time_budget,
-        "late": timed and response_ms > (time_budget + LATE_GRACE_SECONDS) * 1000,
+        "late": late,
     }
 
 
@@ -75,7 +119,7 @@ _OPERATORS = {"exact": operator.eq, "lt": operator.lt, "gt": operator.gt, "gte":
 
 COUNTED: dict[str, tuple[str, str, object] | None] = {
     "answers": None,
-    "best_fit": ("points", "exact", MAX_POINTS),
+    "best_fit": ("style", "exact", Field("best_style")),  # see ``best_fit()``
     "diagnosis_right": ("diagnosis_off", "exact", 0),
     "diagnosis_low": ("diagnosis", "lt", Field("readiness")),
     "diagnosis_high": ("diagnosis", "gt", Field("readiness")),

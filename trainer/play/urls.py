@@ -8,6 +8,7 @@ urlpatterns = [
     path("scenarios/<slug:slug>/", views.scenario, name="scenario"),
     path("scenarios/<slug:slug>/start/", views.start, name="start"),
     path("play/<uuid:attempt_id>/", views.play, name="play"),
+    path("play/<uuid:attempt_id>/choices/", views.choices, name="choices"),
     path("play/<uuid:attempt_id>/answer/", views.answer, name="answer"),
     path("play/<uuid:attempt_id>/continue/", views.proceed, name="continue"),
     path("play/<uuid:attempt_id>/debrief/", views.debrief, name="debrief"),

@@ -1,5 +1,5 @@
-"""The self-paced journey: the catalog, a scenario's page, start, decide, read the
-feedback, continue, debrief.
+"""The self-paced journey: the catalog, a scenario's page, start, (in Golden Hour mode, read
+the situation and turn to the choices), decide, read the feedback, continue, debrief.
 
 Views stay thin: the rules are ``Attempt.check_answerable``, ``Attempt.record_answer`` and
 ``Attempt.advance``; the words are in ``feedback``; the figures in ``scoring``.
@@ -81,6 +81,7 @@ def _decision_context(
     form: AnswerForm | None = None,
     answer: Answer | None = None,
     already_answered: bool = False,
+    turned: bool = False,
 ) -> dict:
     feedback = (
         feedback_for(answer, point, options, timed=attempt.is_timed, conditions=attempt.conditions)
@@ -97,6 +98,9 @@ def _decision_context(
         "answer": answer,
         "fb": feedback,
         "already_answered": already_answered,
+        # Golden Hour, before its clock: the situation, and "Turn to the choices".
+        "reading": answer is None and attempt.reading_first,
+        "turned": turned,  # the choices just swapped in: the focus moves to them
         "seconds_left": attempt.seconds_left() if answer is None else None,
         "total": lambda: attempt.scenario.decision_points.filter(active=True).count(),
     }
@@ -181,12 +185,41 @@ def play(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
     answer = Answer.objects.filter(attempt=attempt, decision_point=point).first()
     if answer is not None:
         context = _decision_context(attempt, point, options, answer=answer)
+    elif attempt.reading_first:
+        context = _decision_context(attempt, point, options)  # the clock waits for the trainee
     else:
         attempt.mark_served()
         context = _decision_context(
             attempt, point, options, form=AnswerForm(point, options=options)
         )
     return render(request, "play/decision.html", context)
+
+
+@vary_on_headers("HX-Request")
+@never_cache
+@require_POST
+def choices(request: HtmxHttpRequest, attempt_id: UUID) -> HttpResponse:
+    """Golden Hour: turn from the situation to the choices, which starts the decision's clock.
+
+    The start is written once (``Attempt.mark_served``), so a reload or a second click finds
+    the clock already running. The form names its decision: one left behind in another tab
+    changes nothing and shows where the attempt is. htmx gets the whole decision back to
+    swap in place; a plain POST is redirected to the choices.
+    """
+    attempt = _attempt_for(request, attempt_id, "scenario")
+    point = attempt.current_point
+    if attempt.is_finished or point is None or point.key != posted_point_key(request.POST):
+        return _navigate(request, attempt.get_absolute_url())
+    attempt.mark_served()
+    if not wants_fragment(request):
+        return _see_other(f"{attempt.get_absolute_url()}#answer-heading")
+    if Answer.objects.filter(attempt=attempt, decision_point=point).exists():
+        return _navigate(request, attempt.get_absolute_url())
+    options = shown_order(ordered_options(point), attempt.pk)
+    context = _decision_context(
+        attempt, point, options, form=AnswerForm(point, options=options), turned=True
+    )
+    return render(request, "play/decision.html#decision", context)
 
 
 @vary_on_headers("HX-Request")

@@ -22,8 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from scenarios.leadership import MAX_POINTS, Style, is_best_fit
-from trainer.play.scoring import scaled
+from scenarios.leadership import MAX_POINTS, Style
+from trainer.play.scoring import best_fit, scaled
 
 VERSION = "1.0.3"
 DEFAULT_BASE_IRI = "https://golden-hour.example.org/xapi"
@@ -180,7 +180,7 @@ def answered(row: dict) -> dict:
                 "max": MAX_POINTS,
                 "scaled": scaled(row["points"], 1),
             },
-            "success": is_best_fit(row["points"]),
+            "success": best_fit(row["style"], row["best_style"]),
             "completion": True,
             "response": row["style"],
             "duration": iso_duration(row["response_ms"]),

@@ -9,8 +9,10 @@ from django.utils.timesince import timesince
 
 from scenarios import story
 from scenarios.leadership import Style
+from scenarios.reading import DECIDING_SECONDS, WORDS_PER_SECOND
 from trainer.play.feedback import PROVENANCE_NOTES, duration
 from trainer.play.feedback import behaviour as feedback_behaviour
+from trainer.play.scoring import LATE_RULE, LateRule
 
 register = template.Library()
 
@@ -102,3 +104,19 @@ def consequences(point, conditions) -> list[story.Consequence]:
 def cues_with(point, found) -> list[str]:
     """The point's own cues, then those its consequences add."""
     return story.cues_with(point, found or ())
+
+
+@register.simple_tag
+def late_rule() -> LateRule:
+    """The Golden Hour rule's figures (``{% late_rule as rule %}``), from ``scoring``."""
+    return LATE_RULE
+
+
+@register.simple_tag
+def reading_pace() -> dict[str, int]:
+    """What a Golden Hour budget covers (``scenarios.reading``): the choices read at a
+    second-language pace, and time to decide."""
+    return {
+        "words_per_minute": round(WORDS_PER_SECOND * 60),
+        "deciding_seconds": DECIDING_SECONDS,
+    }
