@@ -53,6 +53,12 @@ class GuidePage:
     def lingering(self) -> list[PointRow]:
         return [row for row in self.rows if row.linger]
 
+    @property
+    def loose_echoes(self) -> list[EchoRow]:
+        """Echoes that name no point of this scenario (``here``), listed after the rest."""
+        keys = {row.point.key for row in self.rows}
+        return [row for row in self.echoes if row.echo.here not in keys]
+
 
 def guide_page(scenario: Scenario, guide: Guide) -> GuidePage:
     """The guide and the points it names, in three queries whatever the scenario's size."""
