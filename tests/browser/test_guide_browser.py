@@ -57,9 +57,7 @@ def test_a_facilitator_opens_the_guide_from_the_scenario_page(
     page = context.new_page()
     page.goto("/scenarios/the-first-days/")
     page.get_by_role("link", name="the facilitator guide").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "The first days: facilitator guide"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("The first days: facilitator guide")
     expect(page.get_by_role("heading", name="90 minutes")).to_be_visible()
     audit(page)
     screenshot(page, "guide-page")
