@@ -88,6 +88,12 @@ def _workshop_for(request: HtmxHttpRequest, pk: int) -> Workshop:
     )
 
 
+def _one(queryset):
+    """The one row an unordered lookup matches, or None. Unlike ``first()``, which sorts by
+    the key when nothing else orders the query, it adds no ORDER BY to build or to run."""
+    return next(iter(queryset[:1]), None)
+
+
 def _participant_at(request: HtmxHttpRequest, room_key: str) -> Participant | None:
     """This browser's participant in the room with ``room_key`` (by session, or by
     account), with their attempt and the workshop's current step in one query; the step's
@@ -96,14 +102,14 @@ def _participant_at(request: HtmxHttpRequest, room_key: str) -> Participant | No
     queryset = (
         Participant.objects.filter(workshop__room_key=room_key)
         .select_related("attempt", "workshop__scenario", "workshop__current_step")
-        .order_by()  # one match at most: no ordering to build
+        .order_by()  # one match at most: no ordering to build (see _one)
     )
     participant = None
     joined = request.session.get(SESSION_KEY, {})
     if joined:
-        participant = queryset.filter(pk__in=list(joined.values())).first()
+        participant = _one(queryset.filter(pk__in=list(joined.values())))
     if participant is None and request.user.is_authenticated:
-        participant = queryset.filter(user=request.user).first()
+        participant = _one(queryset.filter(user=request.user))
     if participant is not None:
         workshop = participant.workshop
         step = workshop.current_step
@@ -606,11 +612,10 @@ def _participant_context(
         return context
     point = step.decision_point
     if answer is None:
-        answer = (
+        answer = _one(
             Answer.objects.filter(attempt=participant.attempt, decision_point=point)
             .select_related("option")
-            .order_by()  # one match at most
-            .first()
+            .order_by()
         )
     context["answer"] = answer
     context["point"] = point
