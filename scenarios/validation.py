@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios import guessability, reading, sources, yaml_lines
+from scenarios import guessability, guides, reading, sources, yaml_lines
 from scenarios.leadership import POINTS, Readiness, Style, best_style, level
 from scenarios.models import PHASE_STYLE, ConditionWarning, Phase, Provenance, RuleStop
 from scenarios.specs import OptionSpec, PointSpec, ScenarioSpec
@@ -957,6 +957,8 @@ def validate_files(paths: list[Path] | None = None) -> Report:
         in_set = bundled + [s for s in _check_files(others).specs if s.slug not in slugs]
     else:
         in_set = report.specs
+    if bundled:  # every bundled scenario has a facilitator guide (scenarios/guides.py)
+        report.errors.extend(guides.problems(in_set, required=[spec.slug for spec in in_set]))
     points = [point for spec in in_set for point in spec.points]
     report.guessing_set = guessability.report(points)
     report.errors.extend(

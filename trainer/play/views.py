@@ -12,6 +12,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,14 +21,26 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from scenarios import guides
 from scenarios.cache import ordered_options, point_with_options
+from scenarios.leadership import (
+    BEHAVIOUR,
+    POINTS,
+    READINESS_PLAIN,
+    STYLE_PLAIN,
+    Readiness,
+    Style,
+    best_style,
+)
 from scenarios.models import DecisionPoint, Option, Scenario
 from scenarios.order import shown_order
+from trainer.accounts.roles import is_facilitator
 from trainer.htmx import HtmxHttpRequest, wants_fragment
 from trainer.play.debrief import debrief_for
 from trainer.play.feedback import feedback_for
 from trainer.play.forms import AnswerForm, StartForm, posted_point_key
 from trainer.play.guests import guest_token, owns
+from trainer.play.guidebook import guide_page
 from trainer.play.models import Answer, AnswerRefused, Attempt, Mode
 from trainer.play.panels import start_panel
 
@@ -144,8 +157,71 @@ def _scenario_page(
 ) -> HttpResponse:
     """A scenario's overview with its Start panel (and the start form's errors, if any)."""
     scenario = get_object_or_404(Scenario.objects.published().with_point_counts(), slug=slug)
-    context = {"scenario": scenario, **start_panel(request, scenario, form)}
+    context = {
+        "scenario": scenario,
+        # Asked only when the page shows the link, to a facilitator.
+        "has_guide": lambda: guides.guide_for(slug) is not None,
+        **start_panel(request, scenario, form),
+    }
     return render(request, "play/scenario.html", context, status=status)
+
+
+# About the model, and the facilitators' guides ----------------------------------------
+
+
+@require_GET
+def model(request: HtmxHttpRequest) -> HttpResponse:
+    """The model behind the app, in plain words, with what the evidence says of it."""
+    styles = [
+        {
+            "code": code,
+            "name": label,
+            "task": BEHAVIOUR[code][0],
+            "relationship": BEHAVIOUR[code][1],
+            "plain": STYLE_PLAIN[code],
+        }
+        for code, label in Style.choices
+    ]
+    readiness = [
+        {"code": code, "name": label, "plain": READINESS_PLAIN[code], "fit": best_style(code)}
+        for code, label in Readiness.choices
+    ]
+    context = {"styles": styles, "readiness": readiness, "points": POINTS}
+    return render(request, "play/model.html", context)
+
+
+def _guide_for(request: HtmxHttpRequest, slug: str) -> tuple[Scenario, guides.Guide] | HttpResponse:
+    """The scenario and its guide, for a facilitator; a refusal page for anyone else.
+
+    A guide names every best fit, so a trainee who opened it would play with the answers
+    in hand: trainees get a 403 that says why; facilitators get the guide.
+    """
+    scenario = get_object_or_404(Scenario, slug=slug)
+    if not is_facilitator(request.user):
+        return render(request, "play/guide_refused.html", {"scenario": scenario}, status=403)
+    guide = guides.guide_for(slug)
+    if guide is None:
+        raise Http404("This scenario has no facilitator guide yet.")
+    return scenario, guide
+
+
+@login_required
+@require_GET
+def guide(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    found = _guide_for(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    return render(request, "play/guide.html", {"g": guide_page(*found)})
+
+
+@login_required
+@require_GET
+def guide_print(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The guide as one printed A4 page (the print stylesheet in play.css)."""
+    found = _guide_for(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    return render(request, "play/guide_print.html", {"g": guide_page(*found)})
 
 
 # Playing ----------------------------------------------------------------------------------
