@@ -47,6 +47,14 @@ class ConditionWarning(models.TextChoices):
     DIRECTIVE_TOO_LONG = "directive-too-long", "Staying directive too long"
 
 
+class Seat(models.TextChoices):
+    """Whose seat the trainee takes: a leader judging the people they lead, or a follower
+    judging their own readiness and asking their leader for the leadership they need."""
+
+    LEADER = "leader", "Leader"
+    FOLLOWER = "follower", "Follower"
+
+
 class Provenance(models.TextChoices):
     FACT = "fact", "Documented fact"
     KHARE = "khare", "Khare's account"
@@ -77,6 +85,7 @@ class Scenario(models.Model):
     trains = models.TextField("what it trains")
     phase = models.CharField(max_length=20, choices=Phase.choices)
     minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    seat = models.CharField(max_length=10, choices=Seat.choices, default=Seat.LEADER)
     published = models.BooleanField(default=True)
     debrief_prompt = models.TextField()
     content_version = models.PositiveIntegerField(
@@ -106,6 +115,11 @@ class Scenario(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("play:scenario", args=[self.slug])
+
+    @property
+    def follower_seat(self) -> bool:
+        """The trainee is led here: they judge their own readiness and ask for a style."""
+        return self.seat == Seat.FOLLOWER
 
     def first_point(self) -> DecisionPoint | None:
         return self.decision_points.filter(active=True).order_by("order").first()

@@ -67,6 +67,7 @@ class ScenarioSpec:
     published: bool
     debrief_prompt: str
     points: list[PointSpec] = field(default_factory=list)
+    seat: str = "leader"  # leader | follower (scenarios.models.Seat)
     conditions: dict[str, dict[str, str]] = field(default_factory=dict)  # name: {text, warning}
     # [{"key", "title", "text", "if": [...], "unless": [...]}]; the last one is the fallback
     endings: list[dict[str, Any]] = field(default_factory=list)

@@ -14,7 +14,7 @@ from typing import Any
 
 from scenarios import guessability, guides, reading, sources, yaml_lines
 from scenarios.leadership import POINTS, Readiness, Style, best_style, level
-from scenarios.models import PHASE_STYLE, ConditionWarning, Phase, Provenance, RuleStop
+from scenarios.models import PHASE_STYLE, ConditionWarning, Phase, Provenance, RuleStop, Seat
 from scenarios.specs import OptionSpec, PointSpec, ScenarioSpec
 from scenarios.yaml_lines import LineDict, LineList
 
@@ -130,6 +130,7 @@ SCENARIO_FIELDS = {
     "phase": (True, "phase"),
     "minutes": (True, "minutes"),
     "published": (False, "bool"),
+    "seat": (False, "seat"),
     "debrief_prompt": (True, "text"),
     "conditions": (False, "mapping"),
     "endings": (False, "list"),
@@ -239,6 +240,7 @@ class _FileChecker:
             "text",
             "slug",
             "phase",
+            "seat",
             "readiness",
             "style",
             "provenance",
@@ -255,6 +257,7 @@ class _FileChecker:
                 return None
             choices = {
                 "phase": Phase.values,
+                "seat": Seat.values,
                 "readiness": Readiness.values,
                 "style": Style.values,
                 "provenance": Provenance.values,
@@ -440,6 +443,7 @@ class _FileChecker:
             phase=top["phase"],
             minutes=top["minutes"],
             published=top.get("published", True),
+            seat=top.get("seat", Seat.LEADER),
             debrief_prompt=top["debrief_prompt"],
             points=points,
             conditions=conditions,

@@ -271,7 +271,7 @@ def test_feedback_for_a_right_diagnosis_and_the_best_fit(guest, small_scenario):
         )
     )
     assert "Feedback: readiness right, best fit action (+2 points)" in fragment
-    assert "You read their readiness right: R1" in fragment
+    assert "You read the readiness right: R1" in fragment
     assert "The best fit:" not in fragment  # it was their own choice
 
 

@@ -117,7 +117,7 @@ class Traffic:
             diagnosis = form["diagnosis"]
             assert (
                 f"You judged {diagnosis};" in response.text
-                or f"You read their readiness right: {diagnosis}" in response.text
+                or f"You read the readiness right: {diagnosis}" in response.text
             ), response.text[:1000]
             assert f'<blockquote class="action-quote"><p>{text}</p>' in response.text
             outcome.acknowledged = True

@@ -283,7 +283,7 @@ def test_two_servers_run_one_workshop_without_losing_or_staling_anything(
                     html = person.html  # their own diagnosis, judged right or not
                     assert (
                         f"You judged {ack.diagnosis};" in html
-                        or f"You read their readiness right: {ack.diagnosis}" in html
+                        or f"You read the readiness right: {ack.diagnosis}" in html
                     )
             if f"Open decision {decision + 1}" not in revealed.text:
                 break  # this branch of the story ends here
