@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 
+from scenarios import story
 from trainer.play.models import Answer, Attempt
 from trainer.play.scoring import TALLIED, Figures, counted
 from trainer.progress import tallies
@@ -52,3 +53,31 @@ def test_demo_data_needs_scenarios(db, settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="load_scenarios"):
         call_command("generate_demo_data", "--learners", "1", "--answers", "3")
+
+
+def test_demo_attempts_take_the_paths_play_would(bundled_scenarios, settings):
+    """Each demo attempt goes where the runtime would send it: through the routes its
+    conditions open (scenarios.story), and it ends with the conditions its answers set."""
+    settings.DEBUG = True
+    call_command(
+        "generate_demo_data",
+        "--learners",
+        "20",
+        "--answers",
+        "60",
+        "--seed",
+        "3",
+        stdout=StringIO(),
+    )
+    routed = 0
+    for attempt in Attempt.objects.prefetch_related("answers__option__next_point"):
+        answers = sorted(attempt.answers.all(), key=lambda a: a.sequence)
+        conditions: list[str] = []
+        for answer, following in zip(answers, [*answers[1:], None], strict=True):
+            expected = story.following(answer.decision_point, answer.option, conditions)
+            conditions = story.applied(conditions, answer.option.sets)
+            if following is not None:
+                assert expected is not None and expected.pk == following.decision_point_id
+                routed += expected.pk != answer.option.next_point_id
+        assert attempt.conditions == conditions
+    assert routed, "some demo attempt was sent along a route"

@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from scenarios import story
 from scenarios.leadership import best_option, level
 from scenarios.models import Scenario
 from trainer.accounts.roles import make_facilitator
@@ -46,6 +47,7 @@ class _Option:
     style: str
     points: int
     next_point: int | None
+    sets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +57,8 @@ class _Point:
     time_budget: int
     best_style: str
     options: list[_Option] = field(default_factory=list)
+    # The point's routes with their targets as point ids (None: the end), as play reads them.
+    routes: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -78,17 +82,20 @@ def _content() -> list[_Scenario]:
     scenarios = []
     for scenario in Scenario.objects.published().prefetch_related("decision_points__options"):
         points: dict[int, _Point] = {}
+        active = {p.key: p.pk for p in scenario.decision_points.all() if p.active}
         for point in scenario.decision_points.all():
             if not point.active:
                 continue
             options = [
-                _Option(o.pk, o.style, o.points, o.next_point_id) for o in point.options.all()
+                _Option(o.pk, o.style, o.points, o.next_point_id, list(o.sets or ()))
+                for o in point.options.all()
             ]
             if not options:
                 continue
             best = best_option(options)
+            routes = [{**route, "next": active.get(route.get("next"))} for route in point.routes]
             points[point.pk] = _Point(
-                point.pk, point.readiness, point.time_budget, best.style, options
+                point.pk, point.readiness, point.time_budget, best.style, options, routes
             )
         if not points:
             continue
@@ -236,6 +243,7 @@ def _play(
         )
         moment = started
         point_id: int | None = scenario.first
+        conditions: list[str] = []
         sequence = 0
         while point_id is not None and given < wanted:
             point = scenario.points[point_id]
@@ -269,7 +277,14 @@ def _play(
             )
             given += 1
             moment = answered
-            point_id = option.next_point if option.next_point in scenario.points else None
+            # Where play would go next (scenarios.story): the first route the conditions
+            # open, or else the option's own branch.
+            conditions = story.applied(conditions, option.sets)
+            route = next((r for r in point.routes if story.holds(r, conditions)), None)
+            point_id = route["next"] if route is not None else option.next_point
+            if point_id not in scenario.points:
+                point_id = None
+        attempt.conditions = conditions
         if point_id is None:
             attempt.finished_at = moment
         else:
