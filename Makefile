@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run room setup test lint format bench install install-dev chromium clean
+.PHONY: run room setup test lint format bench install install-dev chromium clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,19 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# The interface's translations: each locale/<lang>/LC_MESSAGES/django.po compiled to its
+# .mo by Babel (GNU gettext is not needed), again whenever the .po changes.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel --quiet compile --input-file $< --output-file $@
+
+install: $(VENV)/.installed $(MO)
+install-dev: $(VENV)/.installed-dev $(MO)
+
+# Re-extract the interface's messages after marking strings (needs GNU gettext: a
+# developer's step, not an install's). Then translate the new entries in the .po.
+messages: install-dev
+	$(PY) manage.py makemessages --locale ja --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 
 setup: install
 	$(PY) manage.py migrate --no-input
@@ -38,11 +49,12 @@ room: setup
 	$(PY) manage.py room --port $(PORT)
 
 # Debian's Chromium drives the browser tests; Playwright cannot download its own here.
+# Debian's Noto CJK fonts come with it, so Japanese pages show real glyphs in screenshots.
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "Installing Debian's Chromium for the browser tests..."; \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
+	@if [ ! -x $(CHROMIUM) ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		echo "Installing Debian's Chromium and Noto CJK fonts for the browser tests..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-noto-cjk; fi; \
 	fi
 
 lint: install-dev

@@ -7,8 +7,14 @@
 (function () {
   "use strict";
 
+  // The page gives the message in its own language (base.html); this is the fallback.
   var UNREACHABLE = "The server could not be reached, so what you just sent was not " +
     "recorded. Check your connection and try again in a moment.";
+
+  function unreachable() {
+    var box = region();
+    return (box && box.dataset.unreachable) || UNREACHABLE;
+  }
 
   function region() {
     return document.getElementById("connection-status");
@@ -39,12 +45,12 @@
     var xhr = event.detail.xhr;
     if (xhr && xhr.status === 503) {
       event.detail.shouldSwap = false;
-      say(textOf(xhr.responseText) || UNREACHABLE);
+      say(textOf(xhr.responseText) || unreachable());
     }
   });
 
   document.addEventListener("htmx:sendError", function () {
-    say(UNREACHABLE);
+    say(unreachable());
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {

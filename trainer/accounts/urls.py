@@ -15,6 +15,7 @@ account_patterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/email/", views.email, name="email"),
+    path("language/", views.language, name="language"),
 ]
 
 # Django's own password reset: a link by email, valid for PASSWORD_RESET_TIMEOUT.

@@ -12,12 +12,15 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from trainer.accounts.forms import EmailForm, SignupForm
+from trainer.accounts.models import keep_language, language_of
 from trainer.throttle import limits
 
 # Pages a guest can use: "continue without an account" leads back to one of these.
@@ -81,7 +84,7 @@ def login(request: HttpRequest) -> HttpResponse:
             limits.clear(limits.LOGIN_ACCOUNT, username)
             user = form.get_user()
             auth_login(request, user)
-            return redirect(_next_url(request) or _landing(user))
+            return _with_language(redirect(_next_url(request) or _landing(user)), user)
     return render(request, "registration/login.html", _context(request, form), status=status)
 
 
@@ -111,6 +114,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error("username", "A user with that username already exists.")
             return render(request, "accounts/signup.html", _context(request, form), status=422)
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The language the guest chose before signing up becomes the account's.
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen and translation.check_for_language(chosen):
+            keep_language(user, translation.get_supported_language_variant(chosen))
         messages.success(
             request,
             f"Welcome, {user.get_username()}. Your account is ready; your progress is saved to it.",
@@ -145,3 +152,32 @@ def logout(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     messages.info(request, "You are logged out.")
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def _with_language(response: HttpResponse, user) -> HttpResponse:
+    """Give ``response`` the cookie of the language ``user`` chose, so an account reads in
+    its own language on every browser it logs in from."""
+    language = language_of(user)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The switcher: Django's ``set_language`` (a cookie, then back to ``next``), and for an
+    account, the choice kept in its profile. An unknown code changes nothing."""
+    response = set_language(request)
+    chosen = request.POST.get("language", "")
+    if request.user.is_authenticated and chosen and translation.check_for_language(chosen):
+        keep_language(request.user, translation.get_supported_language_variant(chosen))
+    return response

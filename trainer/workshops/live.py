@@ -21,6 +21,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_headers
@@ -32,8 +33,9 @@ POLL_SECONDS = 2
 
 
 def screen_etag(request: HttpRequest, screen: str, workshop_id: int, version: int) -> str:
+    # Per viewer and per language: a screen drawn in English is not the one in Japanese.
     viewer = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    value = f"{screen}:{workshop_id}:{version}:{viewer}"
+    value = f"{screen}:{workshop_id}:{version}:{viewer}:{get_language()}"
     return '"' + salted_hmac("workshops.live.screen", value).hexdigest()[:24] + '"'
 
 
