@@ -14,7 +14,10 @@ move a translation; only cues, team members and other plain lists go by position
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 # Fields that hold a text a reader sees, where they sit in a scenario file.
 SCENARIO_FIELDS = ("title", "summary", "trains", "debrief_prompt")
