@@ -105,6 +105,11 @@ class Scenario(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The language of the texts this instance holds: the English source unless a localized
+    # copy for a reader's language replaced them (scenarios.translations). Templates put it on
+    # the element that shows the content, as lang="...".
+    content_language = "en"
+
     objects = ScenarioQuerySet.as_manager()
 
     class Meta:
@@ -189,6 +194,11 @@ class DecisionPoint(models.Model):
         blank=True, help_text="Timed mode: what running over the clock cost in the story."
     )
 
+    # The language of the texts this instance holds: the English source unless a localized
+    # copy for a reader's language replaced them (scenarios.translations). Templates put it on
+    # the element that shows the content, as lang="...".
+    content_language = "en"
+
     class Meta:
         ordering = ["scenario_id", "order"]  # by the column: no join to the scenario
         constraints = [
@@ -230,6 +240,11 @@ class Option(models.Model):
         blank=True,
         help_text="Conditions this choice sets for the rest of the attempt.",
     )
+
+    # The language of the texts this instance holds: the English source unless a localized
+    # copy for a reader's language replaced them (scenarios.translations). Templates put it on
+    # the element that shows the content, as lang="...".
+    content_language = "en"
 
     class Meta:
         ordering = ["decision_point_id", "order"]
