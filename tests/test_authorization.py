@@ -33,6 +33,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     # no guide, so facilitators get 404 here; tests/test_guides.py shows one being read.
     "/scenarios/{slug}/guide/": (302, 403, 403, 302, 404, 404, 404),
     "/scenarios/{slug}/guide/print/": (302, 403, 403, 302, 404, 404, 404),
+    "/language/": (405, 405, 405, 405, 405, 405, 405),
     "/model/": (200, 200, 200, 200, 200, 200, 200),
     "/accounts/login/": (200, 302, 302, 200, 302, 302, 302),
     "/accounts/signup/": (200, 302, 302, 200, 302, 302, 302),

@@ -122,3 +122,14 @@ def test_a_guest_who_signs_up_keeps_the_language_they_chose():
     )
     assert response.status_code == 302
     assert Profile.objects.get(user__username="akiko").language == "ja"
+
+
+@pytest.mark.django_db
+def test_a_language_django_knows_but_the_site_does_not_offer_changes_no_profile(trainee):
+    """French has Django's own catalogue, so Django would take it; the site offers en and ja."""
+    client = Client()
+    client.force_login(trainee)
+    response = client.post("/language/", {"language": "fr", "next": "/"})
+    assert response.status_code == 302
+    assert language_of(trainee) == ""
+    assert '<html lang="en">' in client.get("/").content.decode()

@@ -27,4 +27,6 @@ def language_of(user) -> str:
 
 
 def keep_language(user, language: str) -> None:
-    Profile.objects.update_or_create(user=user, defaults={"language": language})
+    """Keep a language the site offers as the account's; anything else changes nothing."""
+    if language in dict(settings.LANGUAGES):
+        Profile.objects.update_or_create(user=user, defaults={"language": language})

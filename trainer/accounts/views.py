@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -116,8 +115,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         # The language the guest chose before signing up becomes the account's.
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if chosen and translation.check_for_language(chosen):
-            keep_language(user, translation.get_supported_language_variant(chosen))
+        keep_language(user, chosen)
         messages.success(
             request,
             f"Welcome, {user.get_username()}. Your account is ready; your progress is saved to it.",
@@ -178,6 +176,6 @@ def language(request: HttpRequest) -> HttpResponse:
     account, the choice kept in its profile. An unknown code changes nothing."""
     response = set_language(request)
     chosen = request.POST.get("language", "")
-    if request.user.is_authenticated and chosen and translation.check_for_language(chosen):
-        keep_language(request.user, translation.get_supported_language_variant(chosen))
+    if request.user.is_authenticated:
+        keep_language(request.user, chosen)
     return response
