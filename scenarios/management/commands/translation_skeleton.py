@@ -30,7 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("slug")
         parser.add_argument("--language", default="ja")
-        parser.add_argument("--print", action="store_true", dest="print_only", help="print instead of writing")
+        parser.add_argument(
+            "--print", action="store_true", dest="print_only", help="print instead of writing"
+        )
 
     def handle(self, *args, slug: str, language: str, print_only: bool, **options) -> None:
         source = CONTENT_DIR / f"{slug}.yaml"
@@ -39,9 +41,7 @@ class Command(BaseCommand):
         content = yaml.safe_load(source.read_text(encoding="utf-8"))
         guide_path = GUIDES_DIR / f"{slug}.yaml"
         guide = (
-            yaml.safe_load(guide_path.read_text(encoding="utf-8"))
-            if guide_path.exists()
-            else None
+            yaml.safe_load(guide_path.read_text(encoding="utf-8")) if guide_path.exists() else None
         )
         target: Path = TRANSLATIONS_DIR / language / f"{slug}.yaml"
         known: dict = {}
