@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[\s,'\u2019-]+[A-Za-z]{2,}){2,}")
+_WORD = r"[A-Za-z]{2,}(?:['\u2019][A-Za-z]+)?"  # a word, with its "'s" or "n't"
+ENGLISH_RUN = re.compile(rf"{_WORD}(?:[\s,-]+{_WORD}){{2,}}")
 SPOKEN_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 VOID |= {"track", "wbr"}
