@@ -59,10 +59,12 @@ class Command(BaseCommand):
         for path, english in texts(content, guide).items():
             digest = source_hash(english)
             entry = known.get(path) or {}
-            translated = entry.get("text") if entry.get("source") == digest else ""
+            # A hash of digits alone reads back from an older unquoted file as a number.
+            translated = entry.get("text") if str(entry.get("source")) == digest else ""
             empty += not translated
             lines += [f"  {path}:", *_comment(english)]
-            lines += [f"    source: {digest}", f"    text: {_quoted(translated or '')}"]
+            # Quoted: a hash such as 1234e5678901 would otherwise read back as a number.
+            lines += [f"    source: {_quoted(digest)}", f"    text: {_quoted(translated or '')}"]
         document = "\n".join(lines) + "\n"
         if print_only:
             self.stdout.write(document, ending="")
