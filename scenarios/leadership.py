@@ -47,10 +47,10 @@ BEHAVIOUR: dict[str, tuple[str, str]] = {
 }
 
 READINESS_PLAIN: dict[str, str] = {
-    Readiness.R1: "They cannot do this task yet, and they are unwilling or insecure about it.",
-    Readiness.R2: "They cannot do this task yet, but they are willing and keen to try.",
-    Readiness.R3: "They can do this task, but they are hesitant, wary or unsure of themselves.",
-    Readiness.R4: "They can do this task, and they are willing and confident to do it.",
+    Readiness.R1: "Not yet able to do this task, and unwilling or insecure about it.",
+    Readiness.R2: "Not yet able to do this task, but willing and keen to try.",
+    Readiness.R3: "Able to do this task, but hesitant, wary or unsure.",
+    Readiness.R4: "Able to do this task, and willing and confident to do it.",
 }
 
 STYLE_PLAIN: dict[str, str] = {

@@ -271,7 +271,15 @@ def test_claiming_moves_the_session_guests_attempts(small_scenario, trainee):
 
 @pytest.mark.parametrize(
     ("ms", "words"),
-    [(0, "0 s"), (42_400, "42 s"), (59_600, "1 min"), (65_000, "1 min 5 s"), (-5, "0 s")],
+    [
+        (0, "0 seconds"),
+        (1_000, "1 second"),
+        (42_400, "42 seconds"),
+        (59_600, "1 minute"),
+        (65_000, "1 minute 5 seconds"),
+        (150_000, "2 minutes 30 seconds"),
+        (-5, "0 seconds"),
+    ],
 )
 def test_duration(ms, words):
     assert duration(ms) == words

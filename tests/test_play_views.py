@@ -142,7 +142,7 @@ def test_decision_page_shows_the_moment_and_both_steps(guest, small_scenario):
         assert cue in page
     for code in ("R1", "R2", "R3", "R4"):
         assert f'name="diagnosis" value="{code}"' in page
-    assert "They cannot do this task yet, but they are willing and keen to try." in page
+    assert "Not yet able to do this task, but willing and keen to try." in page
     for opt in alarm.options.all():
         assert f'name="option" value="{opt.pk}"' in page and opt.text in page
     assert 'name="confidence"' in page and 'name="reason"' in page
@@ -330,7 +330,7 @@ def test_a_late_answer_costs_a_point_and_says_what_the_delay_cost(guest, small_s
     assert recorded.late and recorded.points == 1 and recorded.response_ms >= 95_000
     fragment = text(response)
     assert "Feedback: readiness right, best fit action, late (+1 point)" in fragment
-    assert "Late: 35 s over the budget" in fragment
+    assert "Late: 35 seconds over the budget" in fragment
     # The point has no delay_cost line of its own: the default one for its readiness.
     assert "A team that could not act on its own had no direction for that long." in fragment
     assert "Your choice is worth +2 points; late, it earns +1 point." in fragment

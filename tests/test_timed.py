@@ -214,7 +214,7 @@ def test_late_feedback_shows_the_points_own_delay_cost(guest, small_scenario):
     answer(guest, attempt, "alarm", "S2", "R1")
     page = text(guest.get(f"/play/{attempt.pk}/"))  # the feedback, after the redirect
     assert "Feedback: readiness right, close fit action, late (0 points)" in page
-    assert "Late: 7 s over the budget" in page
+    assert "Late: 7 seconds over the budget" in page
     assert "What the delay cost:</strong> While you weighed it, the radio room" in page
     assert "had no direction for that long" not in page  # the default line gives way
     assert "Your choice is worth +1 point; late, it earns 0 points." in page
@@ -253,8 +253,8 @@ def test_the_debrief_shows_time_against_each_budget(guest, small_scenario):
     assert len(rows) == 3  # the head and two decisions
     late, in_time = rows[1], rows[2]
     assert 'class="is-late"' in late and "11 Feb 2008, shortly after 06:00" in late
-    assert re.search(r">1 min 1[12] s<", late) and ">1 min<" in late
-    assert re.search(r"Late</strong>, 1[12] s over", late)
+    assert re.search(r">1 minute 1[12] seconds<", late) and ">1 minute<" in late
+    assert re.search(r"Late</strong>, 1[12] seconds over", late)
     assert "the choice was worth </span>+2</span>" in late and "late it earned</span> +1" in late
     assert "In time" in in_time and "is-late" not in in_time and "→" not in in_time
     assert '<span class="stat-value">1</span> <span class="stat-of">of 2</span>' in page

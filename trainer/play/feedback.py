@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import ngettext
 
 from scenarios import story
 from scenarios.leadership import (
@@ -64,13 +65,23 @@ PROVENANCE_NOTES = {
 }
 
 
+def spoken_seconds(seconds: int) -> str:
+    """A length of time in words, the one way every page says it: 45 seconds, 1 minute,
+    2 minutes 30 seconds (the sign is dropped)."""
+    minutes, rest = divmod(abs(int(seconds)), 60)
+    parts = []
+    if minutes:
+        parts.append(
+            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        )
+    if rest or not minutes:
+        parts.append(ngettext("%(count)d second", "%(count)d seconds", rest) % {"count": rest})
+    return " ".join(parts)
+
+
 def duration(ms: int) -> str:
-    """42 s, 1 min 5 s, 2 min."""
-    seconds = max(0, round(ms / 1000))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    """A time taken in milliseconds, in words to the nearest second (never negative)."""
+    return spoken_seconds(max(0, round(ms / 1000)))
 
 
 def points_words(points: int) -> str:

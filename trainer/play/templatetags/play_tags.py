@@ -12,6 +12,7 @@ from scenarios.leadership import Style
 from scenarios.reading import DECIDING_SECONDS, WORDS_PER_SECOND
 from trainer.play.feedback import PROVENANCE_NOTES, duration
 from trainer.play.feedback import behaviour as feedback_behaviour
+from trainer.play.feedback import spoken_seconds as feedback_spoken_seconds
 from trainer.play.scoring import LATE_RULE, LateRule
 
 register = template.Library()
@@ -30,18 +31,11 @@ def clock(seconds) -> str:
 
 @register.filter
 def spoken_seconds(seconds) -> str:
-    """Seconds in words: 45 seconds, 1 minute, 2 minutes 30 seconds."""
+    """Seconds in words (``feedback.spoken_seconds``)."""
     try:
-        total = abs(int(seconds))
+        return feedback_spoken_seconds(int(seconds))
     except (TypeError, ValueError):
         return ""
-    minutes, rest = divmod(total, 60)
-    parts = []
-    if minutes:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    if rest or not minutes:
-        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
-    return " ".join(parts)
 
 
 @register.filter
